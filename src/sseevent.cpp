@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "sseevent.h"
+
+#include <QtCore/qdebug.h>
+#include <QtCore/qjsonarray.h>
+
+/*!
+    \class SseEvent
+    \brief One dispatched server-sent event: its type, data and the last event ID at dispatch.
+
+    \c type is "message" unless the stream named it with an \c event: field. \c data is the
+    \c data: lines joined with LF. \c lastEventId is the event source's last event ID when the
+    event was dispatched: it persists across events until an \c id: field changes it, as the
+    WHATWG standard's MessageEvent.lastEventId does.
+
+    json() parses the data as any JSON value; a parse error is reported, never dropped.
+*/
+
+SseEvent::SseEvent(QString type, QString data, QString lastEventId)
+    : m_type(std::move(type)), m_data(std::move(data)), m_lastEventId(std::move(lastEventId))
+{
+}
+
+/*!
+    Returns the data parsed as a JSON value (object, array, string, number, bool or null).
+    Returns QJsonValue::Undefined when the data is not exactly one JSON value; \a error, if not
+    null, then holds the reason and the offset in the data.
+*/
+QJsonValue SseEvent::json(QJsonParseError *error) const
+{
+    // QJsonDocument only parses objects and arrays at top level: wrap the data in an array and
+    // accept exactly one element, so "42" or "\"text\"" are JSON too.
+    const QByteArray wrapped = '[' + m_data.toUtf8() + ']';
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(wrapped, &err);
+    if (err.error == QJsonParseError::NoError && doc.array().size() != 1) {
+        err.error = QJsonParseError::IllegalValue;
+        err.offset = 1;
+    }
+    if (error) {
+        *error = err;
+        if (err.error != QJsonParseError::NoError)
+            error->offset = qMax(0, err.offset - 1);
+    }
+    if (err.error != QJsonParseError::NoError)
+        return QJsonValue(QJsonValue::Undefined);
+    return doc.array().at(0);
+}
+
+/*!
+    Returns the data as a JSON document when it is a JSON object or array; otherwise a null
+    document, with \a error set.
+*/
+QJsonDocument SseEvent::jsonDocument(QJsonParseError *error) const
+{
+    return QJsonDocument::fromJson(m_data.toUtf8(), error);
+}
+
+/*! Returns true when the data is exactly one JSON value. */
+bool SseEvent::isJson() const
+{
+    QJsonParseError err;
+    json(&err);
+    return err.error == QJsonParseError::NoError;
+}
+
+/*! Returns why the data is not JSON, with the offset, or an empty string when it is. */
+QString SseEvent::jsonErrorString() const
+{
+    QJsonParseError err;
+    json(&err);
+    if (err.error == QJsonParseError::NoError)
+        return QString();
+    return QStringLiteral("%1 at offset %2").arg(err.errorString()).arg(err.offset);
+}
+
+QDebug operator<<(QDebug debug, const SseEvent &event)
+{
+    QDebugStateSaver saver(debug);
+    debug.nospace() << "SseEvent(" << event.type() << ", " << event.data()
+                    << ", id=" << event.lastEventId() << ')';
+    return debug;
+}

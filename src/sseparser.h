@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#ifndef SSEPARSER_H
+#define SSEPARSER_H
+
+#include <QtSse/qtsse_export.h>
+#include <QtSse/sseevent.h>
+
+#include <QtCore/qbytearray.h>
+#include <QtCore/qbytearrayview.h>
+#include <QtCore/qlist.h>
+#include <QtCore/qstring.h>
+
+#include <functional>
+
+class QTSSE_EXPORT SseParser
+{
+public:
+    enum class Error {
+        NoError = 0,
+        EventTooLarge, // a line or the data of one event exceeded maxEventSize()
+    };
+
+    // Called once per dispatched event, in stream order.
+    using EventHandler = std::function<void(const SseEvent &event)>;
+    // Called for each comment line (":" and what follows, without the colon).
+    using CommentHandler = std::function<void(const QString &comment)>;
+    // Called for each valid "retry:" field with the new reconnection time in milliseconds.
+    using RetryHandler = std::function<void(qint64 milliseconds)>;
+
+    static constexpr qsizetype DefaultMaxEventSize = 16 * 1024 * 1024;
+
+    SseParser();
+    explicit SseParser(EventHandler onEvent);
+    ~SseParser();
+    SseParser(const SseParser &) = delete;
+    SseParser &operator=(const SseParser &) = delete;
+
+    void setEventHandler(EventHandler handler);
+    void setCommentHandler(CommentHandler handler);
+    void setRetryHandler(RetryHandler handler);
+
+    // Feeds the next bytes of the stream, in any chunking. Returns false once the parser is in
+    // error; it then ignores further input until reset().
+    bool feed(QByteArrayView chunk);
+    // The stream ended: an event not terminated by a blank line is discarded (per the standard).
+    void finish();
+    // Prepares for a new connection: buffers, the pending event and the BOM state are cleared;
+    // the last event ID survives (it is sent as Last-Event-ID on reconnection).
+    void reset();
+
+    QString lastEventId() const { return m_lastEventId; }
+    void setLastEventId(const QString &id);
+
+    qsizetype maxEventSize() const { return m_maxEventSize; }
+    void setMaxEventSize(qsizetype bytes);
+
+    Error error() const { return m_error; }
+    QString errorString() const;
+
+    // Bytes held for an unfinished line or event (bounded by maxEventSize()).
+    qsizetype bufferedBytes() const;
+
+    // Convenience: parses a complete stream and returns its events.
+    static QList<SseEvent> parseAll(QByteArrayView stream, QString *lastEventId = nullptr);
+
+private:
+    void feedLines(const char *p, const char *end, const bool &alive);
+    void processLine(const char *line, qsizetype len, bool fromLineBuffer);
+    void processField(const char *name, qsizetype nameLen, const char *value, qsizetype valueLen,
+                      bool fromLineBuffer, qsizetype valueOffset);
+    void dispatch();
+    bool fail(Error error);
+    bool appendPartialLine(const char *p, qsizetype len);
+
+    EventHandler m_onEvent;
+    CommentHandler m_onComment;
+    RetryHandler m_onRetry;
+
+    QByteArray m_line; // an unfinished line carried over from the previous chunk
+    QByteArray m_data; // the data buffer as UTF-8, values joined by LF (no trailing LF)
+    qsizetype m_dataOffset = 0; // where the data starts in m_data (see processField)
+    QByteArray m_eventType; // the event type buffer as UTF-8
+    QByteArray m_idBuffer; // the last event ID buffer as UTF-8
+    QByteArray m_lastEventIdBytes; // the committed last event ID as UTF-8
+    QString m_lastEventId; // ... and decoded
+    QByteArray m_cachedTypeBytes; // the last decoded event type, to share its QString
+    QString m_cachedType;
+    QByteArray m_bomBytes; // the first bytes of a response while a BOM is still possible
+    qsizetype m_maxEventSize = DefaultMaxEventSize;
+    Error m_error = Error::NoError;
+    bool m_haveData = false;
+    bool m_lastWasCR = false;
+    bool m_bomChecked = false;
+    bool m_interrupted = false; // reset() was called from a handler during feed()
+    bool *m_alive = nullptr; // the running feed()'s liveness flag, cleared by the destructor
+};
+
+#endif // SSEPARSER_H
