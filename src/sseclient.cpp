@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "sseclient_p.h"
+
+#include <QtNetwork/qnetworkaccessmanager.h>
+
+/*!
+    \class SseClient
+    \brief A Server-Sent Events client on QNetworkAccessManager.
+
+    Set the url (and, for LLM-style APIs, the method, body and headers), connect to
+    eventReceived() or add per-type listeners with addEventListener(), and call open().
+    The client parses the stream incrementally, keeps the last event ID and sends it as
+    Last-Event-ID on every reconnection, and reconnects politely: the server's retry:,
+    exponential backoff with jitter after failures, and Retry-After on 408/429/5xx.
+
+    A request whose method is not GET is never sent again automatically unless retryAnyMethod
+    is set: replaying it could repeat expensive, non-idempotent work.
+
+    close(), or deleting the client, is safe at any moment, also from a slot connected to it:
+    the reply is aborted, pending timers stop, and no further signal is emitted.
+*/
+
+/*!
+    \fn void SseClient::eventReceived(const SseEvent &event)
+    Emitted for each dispatched event, in stream order.
+*/
+/*!
+    \fn void SseClient::opened()
+    Emitted when a response with status 200 and Content-Type text/event-stream arrived.
+*/
+/*!
+    \fn void SseClient::disconnected()
+    Emitted when an opened stream ended; the incomplete event, if any, is discarded.
+*/
+/*!
+    \fn void SseClient::closed()
+    Emitted when no further attempt will be made: after close(), a 204, or a failure for good.
+*/
+/*!
+    \fn void SseClient::reconnectScheduled(int attempt, int delayMs)
+    Emitted when the next attempt is scheduled, \a delayMs from now.
+*/
+/*!
+    \fn void SseClient::errorOccurred(SseClient::Error error)
+    Emitted for every error, also those after which the client retries; state() tells
+    whether the client goes on (Reconnecting) or stopped (Failed).
+*/
+
+Q_LOGGING_CATEGORY(lcSseConnection, "qtsse.connection", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcSsePolicy, "qtsse.policy", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcSseParser, "qtsse.parser", QtWarningMsg)
+
+SseClientPrivate::SseClientPrivate(SseClient *q) : q_ptr(q)
+{
+    for (QTimer *timer : {&retryTimer, &connectTimer, &idleTimer}) {
+        timer->setSingleShot(true);
+        timer->setTimerType(Qt::PreciseTimer);
+    }
+}
+
+SseClientPrivate::~SseClientPrivate()
+{
+    if (alivePtr)
+        *alivePtr = false; // destroyed from a slot while feeding: onReadyRead() must stop
+}
+
+SseClient::SseClient(QObject *parent) : QObject(parent), d_ptr(new SseClientPrivate(this))
+{
+    Q_D(SseClient);
+    d->parser.setEventHandler([d](const SseEvent &event) { d->handleEvent(event); });
+    d->parser.setCommentHandler(
+            [this](const QString &comment) { Q_EMIT commentReceived(comment); });
+    d->parser.setRetryHandler([this](qint64 ms) {
+        qCDebug(lcSsePolicy) << "server retry:" << ms << "ms";
+        setReconnectionTime(int(ms));
+    });
+    connect(&d->retryTimer, &QTimer::timeout, this, [d] { d->startRequest(); });
+    connect(&d->connectTimer, &QTimer::timeout, this, [d] { d->onConnectTimeout(); });
+    connect(&d->idleTimer, &QTimer::timeout, this, [d] { d->onIdleTimeout(); });
+}
+
+SseClient::SseClient(const QUrl &url, QObject *parent) : SseClient(parent)
+{
+    d_func()->url = url;
+}
+
+SseClient::~SseClient()
+{
+    Q_D(SseClient);
+    d->dropReply(); // silently: no signal from a dying client
+    qDeleteAll(d->channels);
+}
+
+#define QTSSE_SETTER(member, value, notify) \
+  do { \
+    Q_D(SseClient); \
+    if (d->member == (value)) \
+      return; \
+    d->member = (value); \
+    Q_EMIT notify(d->member); \
+  } while (false)
+
+QUrl SseClient::url() const
+{
+    return d_func()->url;
+}
+void SseClient::setUrl(const QUrl &url)
+{
+    QTSSE_SETTER(url, url, urlChanged);
+}
+QByteArray SseClient::method() const
+{
+    return d_func()->method;
+}
+void SseClient::setMethod(const QByteArray &method)
+{
+    QTSSE_SETTER(method, method.isEmpty() ? QByteArray("GET") : method.toUpper(), methodChanged);
+}
+QByteArray SseClient::body() const
+{
+    return d_func()->body;
+}
+void SseClient::setBody(const QByteArray &body)
+{
+    Q_D(SseClient);
+    if (d->body == body)
+        return;
+    d->body = body;
+    Q_EMIT bodyChanged();
+}
+
+QList<std::pair<QByteArray, QByteArray>> SseClient::rawHeaders() const
+{
+    return d_func()->headers;
+}
+
+void SseClient::setRawHeaders(const QList<std::pair<QByteArray, QByteArray>> &headers)
+{
+    d_func()->headers = headers;
+}
+
+void SseClient::setRawHeader(const QByteArray &name, const QByteArray &value)
+{
+    Q_D(SseClient);
+    d->headers.removeIf(
+            [&name](const auto &h) { return h.first.compare(name, Qt::CaseInsensitive) == 0; });
+    if (!value.isEmpty())
+        d->headers.append({name, value});
+}
+
+QString SseClient::lastEventId() const
+{
+    return d_func()->parser.lastEventId();
+}
+void SseClient::setLastEventId(const QString &id)
+{
+    Q_D(SseClient);
+    if (d->parser.lastEventId() == id)
+        return;
+    d->parser.setLastEventId(id);
+    d->notifyLastEventId();
+}
+
+int SseClient::reconnectionTime() const
+{
+    return int(d_func()->backoff.reconnectionTime);
+}
+void SseClient::setReconnectionTime(int ms)
+{
+    QTSSE_SETTER(backoff.reconnectionTime, qMax(0, ms), reconnectionTimeChanged);
+}
+int SseClient::maxRetryDelay() const
+{
+    return int(d_func()->backoff.maxDelay);
+}
+void SseClient::setMaxRetryDelay(int ms)
+{
+    QTSSE_SETTER(backoff.maxDelay, qMax(0, ms), maxRetryDelayChanged);
+}
+int SseClient::maxRetries() const
+{
+    return d_func()->maxRetries;
+}
+void SseClient::setMaxRetries(int n)
+{
+    QTSSE_SETTER(maxRetries, qMax(-1, n), maxRetriesChanged);
+}
+bool SseClient::isJitterEnabled() const
+{
+    return d_func()->backoff.jitter;
+}
+void SseClient::setJitterEnabled(bool on)
+{
+    QTSSE_SETTER(backoff.jitter, on, jitterEnabledChanged);
+}
+bool SseClient::retryAnyMethod() const
+{
+    return d_func()->retryAnyMethod;
+}
+void SseClient::setRetryAnyMethod(bool on)
+{
+    QTSSE_SETTER(retryAnyMethod, on, retryAnyMethodChanged);
+}
+int SseClient::idleTimeout() const
+{
+    return d_func()->idleTimeout;
+}
+void SseClient::setIdleTimeout(int ms)
+{
+    QTSSE_SETTER(idleTimeout, qMax(0, ms), idleTimeoutChanged);
+}
+int SseClient::connectTimeout() const
+{
+    return d_func()->connectTimeout;
+}
+void SseClient::setConnectTimeout(int ms)
+{
+    QTSSE_SETTER(connectTimeout, qMax(0, ms), connectTimeoutChanged);
+}
+qsizetype SseClient::maxEventSize() const
+{
+    return d_func()->parser.maxEventSize();
+}
+void SseClient::setMaxEventSize(qsizetype bytes)
+{
+    Q_D(SseClient);
+    if (d->parser.maxEventSize() == bytes)
+        return;
+    d->parser.setMaxEventSize(bytes);
+    Q_EMIT maxEventSizeChanged(d->parser.maxEventSize());
+}
+#undef QTSSE_SETTER
+
+void SseClient::addCaCertificates(const QList<QSslCertificate> &certificates)
+{
+    d_func()->caCertificates += certificates;
+}
+void SseClient::setIgnoreSslErrors(bool ignore)
+{
+    d_func()->ignoreSslErrors = ignore;
+}
+bool SseClient::ignoreSslErrors() const
+{
+    return d_func()->ignoreSslErrors;
+}
+
+QNetworkAccessManager *SseClient::networkAccessManager() const
+{
+    return const_cast<SseClientPrivate *>(d_func())->manager();
+}
+
+void SseClient::setNetworkAccessManager(QNetworkAccessManager *manager)
+{
+    d_func()->userManager = manager;
+}
+
+SseClient::State SseClient::state() const
+{
+    return d_func()->state;
+}
+SseClient::ReadyState SseClient::readyState() const
+{
+    switch (d_func()->state) {
+    case Connecting:
+    case Reconnecting:
+        return CONNECTING;
+    case Open:
+        return OPEN;
+    case Closed:
+    case Failed:
+        break;
+    }
+    return CLOSED;
+}
+int SseClient::reconnectAttempt() const
+{
+    return d_func()->attempt;
+}
+QDateTime SseClient::nextRetryTime() const
+{
+    return d_func()->nextRetryTime;
+}
+QDateTime SseClient::openedTime() const
+{
+    return d_func()->openedTime;
+}
+qint64 SseClient::eventCount() const
+{
+    return d_func()->eventCount;
+}
+qint64 SseClient::byteCount() const
+{
+    return d_func()->byteCount;
+}
+SseClient::Error SseClient::error() const
+{
+    return d_func()->error;
+}
+QString SseClient::errorString() const
+{
+    return d_func()->errorString;
+}
+int SseClient::httpStatus() const
+{
+    return d_func()->httpStatus;
+}
+QByteArray SseClient::errorBody() const
+{
+    return d_func()->errorBody;
+}
+
+QMetaObject::Connection SseClient::addEventListenerImpl(const QString &type, const QObject *context,
+                                                        std::function<void(const SseEvent &)> slot)
+{
+    Q_D(SseClient);
+    SseEventChannel *&channel = d->channels[type];
+    if (!channel)
+        channel = new SseEventChannel;
+    return connect(channel, &SseEventChannel::eventReceived, context ? context : this,
+                   std::move(slot));
+}
+
+/*! Removes every listener of events of \a type. */
+void SseClient::removeEventListener(const QString &type)
+{
+    delete d_func()->channels.take(type);
+}
+
+/*! Removes one listener; returns false if it was not connected. */
+bool SseClient::removeEventListener(const QMetaObject::Connection &connection)
+{
+    return QObject::disconnect(connection);
+}
+
+/*!
+    Connects to url. Does nothing while connecting or open; from Reconnecting it connects now.
+*/
+void SseClient::open()
+{
+    Q_D(SseClient);
+    if (d->state == Connecting || d->state == Open)
+        return;
+    d->retryTimer.stop();
+    d->setNextRetryTime(QDateTime());
+    d->setReconnectAttempt(0);
+    d->consecutiveFailures = 0;
+    d->eventCount = d->byteCount = 0;
+    d->error = NoError;
+    d->errorString.clear();
+    d->httpStatus = 0;
+    d->errorBody.clear();
+    d->startRequest();
+}
+
+/*!
+    Stops everything: aborts the request or stream, cancels a pending retry. Safe to call at
+    any moment, also from a slot connected to this client; no signal follows it but the
+    state change to Closed and closed().
+*/
+void SseClient::close()
+{
+    Q_D(SseClient);
+    d->dropReply();
+    d->retryTimer.stop();
+    d->setNextRetryTime(QDateTime());
+    if (d->state != Closed && d->state != Failed)
+        d->finishFor(Closed);
+}
+
+/*!
+    Reconnects at once: skips a pending retry delay, or ends the current stream and connects
+    again (the last event ID is sent). From Closed or Failed it is open().
+*/
+void SseClient::reconnectNow()
+{
+    Q_D(SseClient);
+    if (d->state == Closed || d->state == Failed) {
+        open();
+        return;
+    }
+    const bool wasOpen = d->streamOpen;
+    d->dropReply();
+    if (wasOpen) {
+        QPointer<SseClient> guard(this);
+        Q_EMIT disconnected();
+        if (!guard || d->state != Open)
+            return;
+    }
+    d->startRequest();
+}
+
+void SseClientPrivate::setState(SseClient::State s)
+{
+    Q_Q(SseClient);
+    if (state == s)
+        return;
+    qCDebug(lcSseConnection) << "state" << state << "->" << s;
+    state = s;
+    Q_EMIT q->stateChanged(s);
+}
+
+void SseClientPrivate::setError(SseClient::Error e, const QString &reason)
+{
+    Q_Q(SseClient);
+    error = e;
+    errorString = reason;
+    qCDebug(lcSseConnection) << "error" << e << reason;
+    Q_EMIT q->errorOccurred(e);
+}
+
+void SseClientPrivate::setReconnectAttempt(int a)
+{
+    if (attempt == a)
+        return;
+    attempt = a;
+    Q_EMIT q_func()->reconnectAttemptChanged(a);
+}
+
+void SseClientPrivate::setNextRetryTime(const QDateTime &time)
+{
+    if (nextRetryTime == time)
+        return;
+    nextRetryTime = time;
+    Q_EMIT q_func()->nextRetryTimeChanged(time);
+}
+
+void SseClientPrivate::finishFor(SseClient::State s)
+{
+    Q_Q(SseClient);
+    setState(s);
+    Q_EMIT q->closed();
+}

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#ifndef SSECLIENT_H
+#define SSECLIENT_H
+
+#include <QtSse/qtsse_export.h>
+#include <QtSse/sseevent.h>
+
+#include <QtCore/qbytearray.h>
+#include <QtCore/qdatetime.h>
+#include <QtCore/qlist.h>
+#include <QtCore/qobject.h>
+#include <QtCore/qurl.h>
+
+#include <functional>
+#include <memory>
+#include <utility>
+
+QT_BEGIN_NAMESPACE
+class QNetworkAccessManager;
+class QNetworkRequest;
+class QSslCertificate;
+QT_END_NAMESPACE
+
+class SseClientPrivate;
+
+class QTSSE_EXPORT SseClient : public QObject
+{
+    Q_OBJECT
+    // Configuration
+    Q_PROPERTY(QUrl url READ url WRITE setUrl NOTIFY urlChanged)
+    Q_PROPERTY(QByteArray method READ method WRITE setMethod NOTIFY methodChanged)
+    Q_PROPERTY(QByteArray body READ body WRITE setBody NOTIFY bodyChanged)
+    Q_PROPERTY(QString lastEventId READ lastEventId WRITE setLastEventId NOTIFY lastEventIdChanged)
+    Q_PROPERTY(int reconnectionTime READ reconnectionTime WRITE setReconnectionTime NOTIFY
+                       reconnectionTimeChanged)
+    Q_PROPERTY(
+            int maxRetryDelay READ maxRetryDelay WRITE setMaxRetryDelay NOTIFY maxRetryDelayChanged)
+    Q_PROPERTY(int maxRetries READ maxRetries WRITE setMaxRetries NOTIFY maxRetriesChanged)
+    Q_PROPERTY(bool jitterEnabled READ isJitterEnabled WRITE setJitterEnabled NOTIFY
+                       jitterEnabledChanged)
+    Q_PROPERTY(bool retryAnyMethod READ retryAnyMethod WRITE setRetryAnyMethod NOTIFY
+                       retryAnyMethodChanged)
+    Q_PROPERTY(int idleTimeout READ idleTimeout WRITE setIdleTimeout NOTIFY idleTimeoutChanged)
+    Q_PROPERTY(int connectTimeout READ connectTimeout WRITE setConnectTimeout NOTIFY
+                       connectTimeoutChanged)
+    Q_PROPERTY(qsizetype maxEventSize READ maxEventSize WRITE setMaxEventSize NOTIFY
+                       maxEventSizeChanged)
+    // State
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(ReadyState readyState READ readyState NOTIFY stateChanged)
+    Q_PROPERTY(int reconnectAttempt READ reconnectAttempt NOTIFY reconnectAttemptChanged)
+    Q_PROPERTY(QDateTime nextRetryTime READ nextRetryTime NOTIFY nextRetryTimeChanged)
+    Q_PROPERTY(QDateTime openedTime READ openedTime NOTIFY openedTimeChanged)
+    Q_PROPERTY(qint64 eventCount READ eventCount NOTIFY countersChanged)
+    Q_PROPERTY(qint64 byteCount READ byteCount NOTIFY countersChanged)
+    Q_PROPERTY(Error error READ error NOTIFY errorOccurred)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorOccurred)
+    Q_PROPERTY(int httpStatus READ httpStatus NOTIFY errorOccurred)
+    Q_PROPERTY(QByteArray errorBody READ errorBody NOTIFY errorOccurred)
+
+public:
+    enum State {
+        Closed = 0, // not started, or close()d, or ended for good without an error
+        Connecting, // a request is in flight, no stream yet
+        Open, // a stream is open and events flow
+        Reconnecting, // waiting for the next attempt (see nextRetryTime)
+        Failed, // ended for good with an error (see error())
+    };
+    Q_ENUM(State)
+
+    // The browser's EventSource.readyState.
+    enum ReadyState { CONNECTING = 0, OPEN = 1, CLOSED = 2 };
+    Q_ENUM(ReadyState)
+
+    enum Error {
+        NoError = 0,
+        ConnectionError, // refused, reset, host not found, dropped before the stream opened
+        HttpStatusError, // a status that is not retried (401, 403, 404...), or one that was
+        InvalidStreamError, // a 200 whose Content-Type is not text/event-stream
+        EventTooLargeError, // a line or event over maxEventSize
+        TimeoutError, // connect timeout, or the stream stayed idle past idleTimeout
+        RetriesExhaustedError, // maxRetries attempts in a row failed
+        RedirectError, // https -> http, a redirect without Location, or too many redirects
+        TlsError, // the certificate was not trusted, or the TLS handshake failed
+    };
+    Q_ENUM(Error)
+
+    explicit SseClient(QObject *parent = nullptr);
+    explicit SseClient(const QUrl &url, QObject *parent = nullptr);
+    ~SseClient() override;
+
+    QUrl url() const;
+    void setUrl(const QUrl &url);
+    QByteArray method() const;
+    void setMethod(const QByteArray &method);
+    QByteArray body() const;
+    void setBody(const QByteArray &body);
+
+    // Extra request headers, sent on every request (in this order).
+    QList<std::pair<QByteArray, QByteArray>> rawHeaders() const;
+    void setRawHeaders(const QList<std::pair<QByteArray, QByteArray>> &headers);
+    void setRawHeader(const QByteArray &name, const QByteArray &value); // replaces; empty removes
+
+    QString lastEventId() const;
+    void setLastEventId(const QString &id);
+    int reconnectionTime() const;
+    void setReconnectionTime(int milliseconds);
+    int maxRetryDelay() const;
+    void setMaxRetryDelay(int milliseconds);
+    int maxRetries() const;
+    void setMaxRetries(int attempts); // -1: unlimited (default)
+    bool isJitterEnabled() const;
+    void setJitterEnabled(bool enabled);
+    bool retryAnyMethod() const;
+    void setRetryAnyMethod(bool enabled);
+    int idleTimeout() const;
+    void setIdleTimeout(int milliseconds); // 0: off (default)
+    int connectTimeout() const;
+    void setConnectTimeout(int milliseconds); // 0: off; default 30000
+    qsizetype maxEventSize() const;
+    void setMaxEventSize(qsizetype bytes);
+
+    // TLS: certificates are verified by default. Add CAs to trust (a private CA), or switch
+    // verification off (never in production).
+    void addCaCertificates(const QList<QSslCertificate> &certificates);
+    void setIgnoreSslErrors(bool ignore);
+    bool ignoreSslErrors() const;
+
+    // Use the application's QNetworkAccessManager (not owned; it must outlive the client and
+    // live in the client's thread). Note its 6-connections-per-host limit on HTTP/1.1.
+    QNetworkAccessManager *networkAccessManager() const;
+    void setNetworkAccessManager(QNetworkAccessManager *manager);
+
+    State state() const;
+    ReadyState readyState() const;
+    int reconnectAttempt() const;
+    QDateTime nextRetryTime() const;
+    QDateTime openedTime() const;
+    qint64 eventCount() const;
+    qint64 byteCount() const;
+    Error error() const;
+    QString errorString() const;
+    int httpStatus() const;
+    QByteArray errorBody() const;
+
+    // Calls slot(event) for each event of the given type, in the context object's thread;
+    // the listener is removed when the context is destroyed, by removeEventListener(type), or
+    // by QObject::disconnect() on the returned connection.
+    template<typename Functor>
+    QMetaObject::Connection addEventListener(const QString &type, const QObject *context,
+                                             Functor &&slot)
+    {
+        return addEventListenerImpl(
+                type, context, std::function<void(const SseEvent &)>(std::forward<Functor>(slot)));
+    }
+    template<typename Receiver>
+    QMetaObject::Connection addEventListener(const QString &type, Receiver *receiver,
+                                             void (Receiver::*slot)(const SseEvent &))
+    {
+        return addEventListenerImpl(type, receiver,
+                                    [receiver, slot](const SseEvent &e) { (receiver->*slot)(e); });
+    }
+    void removeEventListener(const QString &type);
+    bool removeEventListener(const QMetaObject::Connection &connection);
+
+public Q_SLOTS:
+    void open();
+    void close();
+    void reconnectNow();
+
+Q_SIGNALS:
+    void eventReceived(const SseEvent &event);
+    void commentReceived(const QString &comment);
+    void opened();
+    void disconnected(); // an opened stream ended; a reconnect may follow
+    void closed(); // no further attempt will be made (Closed or Failed)
+    void reconnectScheduled(int attempt, int delayMs);
+    void errorOccurred(SseClient::Error error);
+    // Emitted just before each request is sent: adjust it (e.g. refresh a bearer token).
+    // Connect with a direct connection.
+    void aboutToSendRequest(QNetworkRequest *request);
+
+    void urlChanged(const QUrl &url);
+    void methodChanged(const QByteArray &method);
+    void bodyChanged();
+    void lastEventIdChanged(const QString &lastEventId);
+    void reconnectionTimeChanged(int milliseconds);
+    void maxRetryDelayChanged(int milliseconds);
+    void maxRetriesChanged(int attempts);
+    void jitterEnabledChanged(bool enabled);
+    void retryAnyMethodChanged(bool enabled);
+    void idleTimeoutChanged(int milliseconds);
+    void connectTimeoutChanged(int milliseconds);
+    void maxEventSizeChanged(qsizetype bytes);
+    void stateChanged(SseClient::State state);
+    void reconnectAttemptChanged(int attempt);
+    void nextRetryTimeChanged(const QDateTime &time);
+    void openedTimeChanged(const QDateTime &time);
+    void countersChanged();
+
+private:
+    QMetaObject::Connection addEventListenerImpl(const QString &type, const QObject *context,
+                                                 std::function<void(const SseEvent &)> slot);
+
+    Q_DISABLE_COPY(SseClient)
+    Q_DECLARE_PRIVATE(SseClient)
+    std::unique_ptr<SseClientPrivate> d_ptr;
+};
+
+#endif // SSECLIENT_H

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#ifndef SSECLIENT_P_H
+#define SSECLIENT_P_H
+
+//  W A R N I N G: not part of the QtSse API; it may change without notice.
+
+#include "sseclient.h"
+#include "sseparser.h"
+#include "ssepolicy_p.h"
+
+#include <QtCore/qhash.h>
+#include <QtCore/qloggingcategory.h>
+#include <QtCore/qpointer.h>
+#include <QtCore/qtimer.h>
+#include <QtNetwork/qnetworkreply.h>
+#include <QtNetwork/qsslcertificate.h>
+
+Q_DECLARE_LOGGING_CATEGORY(lcSseConnection)
+Q_DECLARE_LOGGING_CATEGORY(lcSsePolicy)
+Q_DECLARE_LOGGING_CATEGORY(lcSseParser)
+
+// Carries the events of one type to its listeners (one QObject per listened-to type), so a
+// listener gets Qt's connection semantics: context lifetime, thread affinity, disconnect().
+class SseEventChannel : public QObject
+{
+    Q_OBJECT
+Q_SIGNALS:
+    void eventReceived(const SseEvent &event);
+};
+
+class SseClientPrivate
+{
+    Q_DECLARE_PUBLIC(SseClient)
+public:
+    explicit SseClientPrivate(SseClient *q);
+    ~SseClientPrivate();
+
+    // connection (sseconnection.cpp)
+    void startRequest(); // a new attempt, at the configured URL
+    void sendRequest(); // one hop of it (redirects send again)
+    void onMetaDataChanged();
+    void onReadyRead();
+    void onFinished();
+    void onConnectTimeout();
+    void onIdleTimeout();
+    void dropReply();
+    void applyVerdict(const QtSsePrivate::Verdict &verdict);
+    void scheduleRetry(const QtSsePrivate::Verdict &failure, bool afterOpenStream);
+    void finishFor(SseClient::State state);
+    void handleEvent(const SseEvent &event);
+    void notifyLastEventId();
+    QNetworkAccessManager *manager();
+
+    // state (sseclient.cpp)
+    void setState(SseClient::State state);
+    void setError(SseClient::Error error, const QString &reason);
+    void setReconnectAttempt(int attempt);
+    void setNextRetryTime(const QDateTime &time);
+
+    SseClient *q_ptr;
+
+    // configuration
+    QUrl url;
+    QByteArray method = "GET";
+    QByteArray body;
+    QList<std::pair<QByteArray, QByteArray>> headers;
+    QtSsePrivate::Backoff backoff;
+    int maxRetries = -1;
+    bool retryAnyMethod = false;
+    int idleTimeout = 0;
+    int connectTimeout = 30000;
+    QList<QSslCertificate> caCertificates;
+    bool ignoreSslErrors = false;
+    QPointer<QNetworkAccessManager> userManager;
+    QNetworkAccessManager *ownManager = nullptr;
+
+    // the current attempt
+    QNetworkReply *reply = nullptr;
+    SseParser parser;
+    QUrl currentUrl; // after redirects
+    QByteArray currentMethod;
+    QByteArray currentBody;
+    bool crossedOrigin = false; // Authorization/Cookie stay off for the rest of the chain
+    int redirects = 0;
+    bool headersSeen = false;
+    bool streamOpen = false;
+    QtSsePrivate::Verdict pendingVerdict; // a non-200 answer, applied once its body is read
+    QTimer retryTimer;
+    QTimer connectTimer;
+    QTimer idleTimer;
+
+    // state
+    SseClient::State state = SseClient::Closed;
+    SseClient::Error error = SseClient::NoError;
+    QString errorString;
+    int httpStatus = 0;
+    QByteArray errorBody;
+    int attempt = 0; // retries scheduled since the last opened stream (or open())
+    int consecutiveFailures = 0;
+    int failuresBeforeOpen = 0;
+    int attemptBeforeOpen = 0;
+    bool *alivePtr = nullptr; // set while feeding the parser; cleared by our destructor
+    QString notifiedLastEventId;
+    QDateTime nextRetryTime;
+    QDateTime openedTime;
+    qint64 eventCount = 0;
+    qint64 byteCount = 0;
+    QHash<QString, SseEventChannel *> channels;
+};
+
+#endif // SSECLIENT_P_H

@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// SseClientPrivate: one attempt's request, response and stream, and what follows it.
+#include "sseclient_p.h"
+
+#include <QtNetwork/qnetworkaccessmanager.h>
+#include <QtNetwork/qnetworkrequest.h>
+#include <QtNetwork/qsslconfiguration.h>
+
+using QtSsePrivate::Verdict;
+
+namespace {
+constexpr qsizetype ErrorBodyLimit = 4096; // the start of an error response kept for the user
+constexpr int MaxRedirects = 20;
+
+bool isCredentialHeader(const QByteArray &name)
+{
+    return name.compare("Authorization", Qt::CaseInsensitive) == 0
+            || name.compare("Cookie", Qt::CaseInsensitive) == 0;
+}
+} // namespace
+
+QNetworkAccessManager *SseClientPrivate::manager()
+{
+    if (userManager)
+        return userManager;
+    if (!ownManager)
+        ownManager = new QNetworkAccessManager(q_func());
+    return ownManager;
+}
+
+void SseClientPrivate::dropReply()
+{
+    connectTimer.stop();
+    idleTimer.stop();
+    if (QNetworkReply *r = std::exchange(reply, nullptr)) {
+        QObject::disconnect(r, nullptr, q_func(), nullptr);
+        r->abort(); // emits finished synchronously (Qt 6.4): we no longer listen
+        r->deleteLater();
+    }
+    // A new response is a new stream: buffers, the unfinished event and the BOM state go; the
+    // last event ID stays. This also stops a feed() that is delivering events right now.
+    parser.reset();
+    streamOpen = false;
+    headersSeen = false;
+}
+
+void SseClientPrivate::startRequest()
+{
+    retryTimer.stop();
+    setNextRetryTime(QDateTime());
+    // Every attempt starts at the configured URL with the configured method and body:
+    // reconnects go to the original URL, not where a redirect pointed.
+    currentUrl = url;
+    currentMethod = method;
+    currentBody = body;
+    crossedOrigin = false;
+    redirects = 0;
+    sendRequest();
+}
+
+void SseClientPrivate::sendRequest()
+{
+    Q_Q(SseClient);
+    dropReply();
+    const QString scheme = currentUrl.scheme().toLower();
+    if (!currentUrl.isValid()
+        || (scheme != QLatin1String("http") && scheme != QLatin1String("https"))) {
+        setError(SseClient::ConnectionError,
+                 QStringLiteral("Invalid URL \"%1\" (http and https are supported)")
+                         .arg(currentUrl.toString()));
+        finishFor(SseClient::Failed);
+        return;
+    }
+    setState(SseClient::Connecting);
+
+    QNetworkRequest request(currentUrl);
+    // Redirects are ours: Qt 6.4 forwards Authorization and Cookie across origins.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
+    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
+                         QNetworkRequest::AlwaysNetwork);
+    request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+    request.setRawHeader("Accept", "text/event-stream");
+    request.setRawHeader("Cache-Control", "no-cache");
+    bool hasContentType = false;
+    for (const auto &[name, value] : std::as_const(headers)) {
+        if (crossedOrigin && isCredentialHeader(name))
+            continue;
+        if (name.compare("Last-Event-ID", Qt::CaseInsensitive) == 0)
+            continue; // the client's lastEventId decides, so that it is never sent empty
+        hasContentType = hasContentType || name.compare("Content-Type", Qt::CaseInsensitive) == 0;
+        request.setRawHeader(name, value);
+    }
+    if (!currentBody.isEmpty() && !hasContentType) // as curl does; Qt would warn and do the same
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QByteArrayLiteral("application/x-www-form-urlencoded"));
+    const QString id = parser.lastEventId();
+    if (!id.isEmpty())
+        request.setRawHeader("Last-Event-ID", id.toUtf8());
+    if (!caCertificates.isEmpty()) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.addCaCertificates(caCertificates);
+        request.setSslConfiguration(tls);
+    }
+
+    QPointer<SseClient> guard(q);
+    Q_EMIT q->aboutToSendRequest(&request);
+    if (!guard || state != SseClient::Connecting)
+        return; // closed from the slot
+
+    QNetworkAccessManager *nam = manager();
+    qCDebug(lcSseConnection) << currentMethod << currentUrl;
+    if (currentMethod == "GET" && currentBody.isEmpty())
+        reply = nam->get(request);
+    else
+        reply = nam->sendCustomRequest(request, currentMethod, currentBody);
+    QObject::connect(reply, &QNetworkReply::metaDataChanged, q, [this] { onMetaDataChanged(); });
+    QObject::connect(reply, &QNetworkReply::readyRead, q, [this] { onReadyRead(); });
+    QObject::connect(reply, &QNetworkReply::finished, q, [this] { onFinished(); });
+    QObject::connect(reply, &QNetworkReply::sslErrors, q, [this](const QList<QSslError> &errors) {
+        qCDebug(lcSseConnection) << "TLS errors" << errors;
+        if (ignoreSslErrors && reply)
+            reply->ignoreSslErrors();
+    });
+    pendingVerdict = Verdict();
+    errorBody.clear();
+    if (connectTimeout > 0)
+        connectTimer.start(connectTimeout);
+}
+
+void SseClientPrivate::onMetaDataChanged()
+{
+    Q_Q(SseClient);
+    if (headersSeen || !reply)
+        return;
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status == 0)
+        return;
+    headersSeen = true;
+    httpStatus = status;
+    QtSsePrivate::ResponseInfo info;
+    info.status = status;
+    info.reasonPhrase = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();
+    info.contentType = reply->rawHeader("Content-Type");
+    info.location = reply->rawHeader("Location");
+    info.retryAfter = reply->rawHeader("Retry-After");
+    const Verdict v = QtSsePrivate::classifyResponse(info, currentUrl, currentMethod,
+                                                     QDateTime::currentDateTimeUtc());
+    qCDebug(lcSsePolicy) << "HTTP" << status << info.contentType << "->" << v.action << v.reason;
+    switch (v.action) {
+    case Verdict::OpenStream: {
+        connectTimer.stop();
+        streamOpen = true;
+        parser.reset();
+        failuresBeforeOpen = consecutiveFailures;
+        attemptBeforeOpen = attempt;
+        consecutiveFailures = 0;
+        setReconnectAttempt(0);
+        openedTime = QDateTime::currentDateTime();
+        Q_EMIT q->openedTimeChanged(openedTime);
+        if (idleTimeout > 0)
+            idleTimer.start(idleTimeout);
+        setState(SseClient::Open);
+        if (state == SseClient::Open)
+            Q_EMIT q->opened();
+        return;
+    }
+    case Verdict::FollowRedirect:
+        if (++redirects > MaxRedirects) {
+            Verdict loop;
+            loop.error = SseClient::RedirectError;
+            loop.reason = QStringLiteral("Too many redirects (more than %1), last to %2")
+                                  .arg(MaxRedirects)
+                                  .arg(v.redirectUrl.toString());
+            dropReply();
+            applyVerdict(loop);
+            return;
+        }
+        qCDebug(lcSsePolicy) << "redirect" << status << "to" << v.redirectUrl;
+        if (!QtSsePrivate::isSameOrigin(v.redirectUrl, currentUrl))
+            crossedOrigin = true;
+        currentUrl = v.redirectUrl;
+        if (v.switchToGet) {
+            currentMethod = "GET";
+            currentBody.clear();
+        }
+        sendRequest();
+        return;
+    case Verdict::Stop:
+        dropReply();
+        applyVerdict(v);
+        return;
+    case Verdict::Retry:
+    case Verdict::Fail:
+        // Keep the start of the body (an API's 401 explains itself there); decide at its end.
+        pendingVerdict = v;
+        return;
+    }
+}
+
+void SseClientPrivate::onReadyRead()
+{
+    Q_Q(SseClient);
+    if (!headersSeen)
+        onMetaDataChanged();
+    if (!reply)
+        return;
+    if (!streamOpen) {
+        if (!headersSeen)
+            return;
+        errorBody += reply->read(ErrorBodyLimit - errorBody.size());
+        reply->skip(reply->bytesAvailable());
+        if (errorBody.size() >= ErrorBodyLimit) {
+            const Verdict v = pendingVerdict;
+            dropReply();
+            applyVerdict(v);
+        }
+        return;
+    }
+    const QByteArray chunk = reply->readAll();
+    if (chunk.isEmpty())
+        return;
+    byteCount += chunk.size();
+    if (idleTimeout > 0)
+        idleTimer.start(idleTimeout);
+    bool alive = true;
+    alivePtr = &alive;
+    const bool ok = parser.feed(chunk);
+    if (!alive)
+        return; // the client was destroyed from a slot
+    alivePtr = nullptr;
+    notifyLastEventId();
+    Q_EMIT q->countersChanged();
+    if (!ok && streamOpen) {
+        // A hostile or broken server: drop the stream; it counts as a failed attempt, so the
+        // backoff grows and maxRetries applies instead of a tight loop of opened streams.
+        Verdict v;
+        v.action = Verdict::Retry;
+        v.error = SseClient::EventTooLargeError;
+        v.reason = parser.errorString();
+        qCWarning(lcSseParser) << v.reason;
+        dropReply();
+        Q_EMIT q->disconnected();
+        consecutiveFailures = failuresBeforeOpen;
+        setReconnectAttempt(attemptBeforeOpen);
+        applyVerdict(v);
+    }
+}
+
+void SseClientPrivate::onFinished()
+{
+    Q_Q(SseClient);
+    if (!reply)
+        return;
+    if (!headersSeen)
+        onMetaDataChanged();
+    if (reply && reply->bytesAvailable() > 0)
+        onReadyRead();
+    if (!reply)
+        return;
+    const QNetworkReply::NetworkError networkError = reply->error();
+    const QString networkErrorString = reply->errorString();
+    if (streamOpen) {
+        qCDebug(lcSseConnection) << "stream ended:" << networkError << networkErrorString;
+        dropReply();
+        QPointer<SseClient> guard(q);
+        Q_EMIT q->disconnected();
+        if (guard && state == SseClient::Open)
+            scheduleRetry(Verdict(), true);
+        return;
+    }
+    const Verdict v = headersSeen
+            ? pendingVerdict
+            : QtSsePrivate::classifyNetworkError(networkError, networkErrorString);
+    dropReply();
+    applyVerdict(v);
+}
+
+void SseClientPrivate::onConnectTimeout()
+{
+    if (!reply)
+        return;
+    Verdict v = pendingVerdict;
+    if (!headersSeen) {
+        v.action = Verdict::Retry;
+        v.error = SseClient::TimeoutError;
+        v.reason = QStringLiteral("No response within %1 ms").arg(connectTimeout);
+    }
+    dropReply();
+    applyVerdict(v);
+}
+
+void SseClientPrivate::onIdleTimeout()
+{
+    Q_Q(SseClient);
+    if (!streamOpen)
+        return;
+    dropReply();
+    QPointer<SseClient> guard(q);
+    setError(SseClient::TimeoutError,
+             QStringLiteral("Nothing received for %1 ms: the stream is considered dead")
+                     .arg(idleTimeout));
+    if (guard)
+        Q_EMIT q->disconnected();
+    if (guard && state == SseClient::Open)
+        scheduleRetry(Verdict(), true);
+}
+
+void SseClientPrivate::applyVerdict(const Verdict &v)
+{
+    Q_Q(SseClient);
+    if (v.action == Verdict::Stop) {
+        finishFor(SseClient::Closed);
+        return;
+    }
+    QString reason = v.reason;
+    if (!errorBody.isEmpty())
+        reason += QStringLiteral(": ") + QString::fromUtf8(errorBody).simplified();
+    QPointer<SseClient> guard(q);
+    setError(v.error, reason);
+    if (!guard || state == SseClient::Closed)
+        return; // close()d from a slot
+    if (v.action == Verdict::Retry) {
+        ++consecutiveFailures;
+        scheduleRetry(v, false);
+    } else {
+        finishFor(SseClient::Failed);
+    }
+}
+
+void SseClientPrivate::scheduleRetry(const Verdict &failure, bool afterOpenStream)
+{
+    Q_Q(SseClient);
+    if (method != "GET" && !retryAnyMethod) {
+        qCInfo(lcSsePolicy) << "not re-sending a" << method << "request (retryAnyMethod is off)";
+        finishFor(afterOpenStream ? SseClient::Closed : SseClient::Failed);
+        return;
+    }
+    if (maxRetries >= 0 && attempt >= maxRetries) {
+        if (afterOpenStream) {
+            finishFor(SseClient::Closed);
+            return;
+        }
+        QPointer<SseClient> guard(q);
+        setError(SseClient::RetriesExhaustedError,
+                 QStringLiteral("Gave up after %1 attempt(s) in a row: %2")
+                         .arg(attempt + 1)
+                         .arg(errorString));
+        if (guard)
+            finishFor(SseClient::Failed);
+        return;
+    }
+    const qint64 delay = failure.retryAfterMs >= 0
+            ? failure.retryAfterMs
+            : backoff.delay(afterOpenStream ? 0 : consecutiveFailures);
+    const int delayMs = int(qMin<qint64>(delay, std::numeric_limits<int>::max()));
+    QPointer<SseClient> guard(q);
+    setReconnectAttempt(attempt + 1);
+    setNextRetryTime(QDateTime::currentDateTime().addMSecs(delayMs));
+    setState(SseClient::Reconnecting);
+    if (!guard || state != SseClient::Reconnecting)
+        return;
+    qCDebug(lcSsePolicy) << "attempt" << attempt << "in" << delayMs << "ms";
+    retryTimer.start(delayMs);
+    Q_EMIT q->reconnectScheduled(attempt, delayMs);
+}
+
+void SseClientPrivate::handleEvent(const SseEvent &event)
+{
+    Q_Q(SseClient);
+    bool *const alive = alivePtr; // lives on onReadyRead()'s stack, outlives us if we die
+    ++eventCount;
+    notifyLastEventId();
+    if (!*alive)
+        return;
+    Q_EMIT q->eventReceived(event);
+    if (!*alive || channels.isEmpty() || !streamOpen)
+        return;
+    if (SseEventChannel *channel = channels.value(event.type()))
+        Q_EMIT channel->eventReceived(event);
+}
+
+void SseClientPrivate::notifyLastEventId()
+{
+    const QString id = parser.lastEventId();
+    if (id.isSharedWith(notifiedLastEventId) || id == notifiedLastEventId)
+        return;
+    notifiedLastEventId = id;
+    Q_EMIT q_func()->lastEventIdChanged(id);
+}
