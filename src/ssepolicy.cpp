@@ -3,6 +3,7 @@
 
 #include <QtCore/qlocale.h>
 #include <QtCore/qrandom.h>
+#include <QtCore/qregularexpression.h>
 
 namespace QtSsePrivate {
 
@@ -40,19 +41,27 @@ qint64 parseRetryAfter(QByteArrayView value, const QDateTime &now)
         return v.toLongLong() * 1000;
     }
     // HTTP-date: IMF-fixdate, with the obsolete RFC 850 and asctime forms (RFC 9110 5.6.7).
-    const QString text = QString::fromLatin1(v);
+    QString text = QString::fromLatin1(v).simplified();
+    // RFC 850's two-digit year ("Sunday, 06-Nov-94 ...") is widened first: QLocale's "yy"
+    // does not parse it reliably. Years below 70 are taken as 20xx.
+    static const QRegularExpression rfc850(
+            QStringLiteral("^([A-Za-z]+), (\\d{2})-([A-Za-z]{3})-(\\d{2}) (.*)$"));
+    if (const QRegularExpressionMatch m = rfc850.match(text); m.hasMatch()) {
+        const int yy = m.captured(4).toInt();
+        text = QStringLiteral("%1, %2 %3 %4 %5")
+                       .arg(m.captured(1).left(3), m.captured(2), m.captured(3))
+                       .arg(yy < 70 ? 2000 + yy : 1900 + yy)
+                       .arg(m.captured(5));
+    }
     const QLocale c = QLocale::c();
     static const char *const formats[] = {
             "ddd, dd MMM yyyy HH:mm:ss 'GMT'",
-            "dddd, dd-MMM-yy HH:mm:ss 'GMT'",
             "ddd MMM d HH:mm:ss yyyy",
     };
     for (const char *format : formats) {
-        QDateTime when = c.toDateTime(text.simplified(), QString::fromLatin1(format));
+        QDateTime when = c.toDateTime(text, QString::fromLatin1(format));
         if (!when.isValid())
             continue;
-        if (when.date().year() < 1970)
-            when = when.addYears(100); // two-digit years of RFC 850
         when.setTimeSpec(Qt::UTC);
         return qMax<qint64>(0, now.msecsTo(when));
     }
