@@ -30,7 +30,8 @@ QJsonValue SseEvent::json(QJsonParseError *error) const
 {
     // QJsonDocument only parses objects and arrays at top level: wrap the data in an array and
     // accept exactly one element, so "42" or "\"text\"" are JSON too.
-    const QByteArray wrapped = '[' + m_data.toUtf8() + ']';
+    const QByteArray utf8 = m_data.toUtf8();
+    const QByteArray wrapped = '[' + utf8 + ']';
     QJsonParseError err;
     const QJsonDocument doc = QJsonDocument::fromJson(wrapped, &err);
     if (err.error == QJsonParseError::NoError && doc.array().size() != 1) {
@@ -40,7 +41,8 @@ QJsonValue SseEvent::json(QJsonParseError *error) const
     if (error) {
         *error = err;
         if (err.error != QJsonParseError::NoError)
-            error->offset = qMax(0, err.offset - 1);
+            // In the data's own coordinates: not before it, not past its end.
+            error->offset = qBound(0, err.offset - 1, int(utf8.size()));
     }
     if (err.error != QJsonParseError::NoError)
         return QJsonValue(QJsonValue::Undefined);
