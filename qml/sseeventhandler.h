@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#ifndef SSEEVENTHANDLER_H
+#define SSEEVENTHANDLER_H
+
+#include <QtSse/sseevent.h>
+
+#include <QtCore/qobject.h>
+#include <QtCore/qstring.h>
+#include <QtQml/qqmlregistration.h>
+
+// A listener for one event type, declared inside an SseSource:
+//     SseSource { SseEventHandler { type: "price"; onEventReceived: (event) => ... } }
+// The source registers it with SseClient::addEventListener(); changing type re-registers it,
+// removing it from the source's handlers or destroying it stops it.
+class SseEventHandler : public QObject
+{
+    Q_OBJECT
+    QML_NAMED_ELEMENT(SseEventHandler)
+    Q_PROPERTY(QString type READ type WRITE setType NOTIFY typeChanged)
+    Q_PROPERTY(bool enabled READ isEnabled WRITE setEnabled NOTIFY enabledChanged)
+
+public:
+    explicit SseEventHandler(QObject *parent = nullptr);
+
+    QString type() const { return m_type; }
+    void setType(const QString &type);
+    bool isEnabled() const { return m_enabled; }
+    void setEnabled(bool enabled);
+
+    void dispatch(const SseEvent &event); // emits eventReceived() unless disabled
+
+Q_SIGNALS:
+    void eventReceived(const SseEvent &event);
+    void typeChanged();
+    void enabledChanged();
+
+private:
+    QString m_type = QStringLiteral("message");
+    bool m_enabled = true;
+};
+
+#endif // SSEEVENTHANDLER_H

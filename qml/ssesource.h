@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#ifndef SSESOURCE_H
+#define SSESOURCE_H
+
+#include "sseeventhandler.h"
+
+#include <QtSse/sseclient.h>
+
+#include <QtCore/qdatetime.h>
+#include <QtCore/qhash.h>
+#include <QtCore/qlist.h>
+#include <QtCore/qobject.h>
+#include <QtCore/qurl.h>
+#include <QtCore/qvariantmap.h>
+#include <QtQml/qqmllist.h>
+#include <QtQml/qqmlparserstatus.h>
+#include <QtQml/qqmlregistration.h>
+
+// The QML face of SseClient (modelled on qtwebsockets' QML WebSocket: active, url, status).
+class SseSource : public QObject, public QQmlParserStatus
+{
+    Q_OBJECT
+    Q_INTERFACES(QQmlParserStatus)
+    QML_NAMED_ELEMENT(SseSource)
+    Q_CLASSINFO("DefaultProperty", "handlers")
+    // Configuration
+    Q_PROPERTY(QUrl url READ url WRITE setUrl NOTIFY urlChanged)
+    Q_PROPERTY(QVariantMap headers READ headers WRITE setHeaders NOTIFY headersChanged)
+    Q_PROPERTY(QString method READ method WRITE setMethod NOTIFY methodChanged)
+    Q_PROPERTY(QString body READ body WRITE setBody NOTIFY bodyChanged)
+    Q_PROPERTY(bool active READ isActive WRITE setActive NOTIFY activeChanged)
+    Q_PROPERTY(int reconnectionTime READ reconnectionTime WRITE setReconnectionTime NOTIFY
+                       reconnectionTimeChanged)
+    Q_PROPERTY(
+            int maxRetryDelay READ maxRetryDelay WRITE setMaxRetryDelay NOTIFY maxRetryDelayChanged)
+    Q_PROPERTY(int maxRetries READ maxRetries WRITE setMaxRetries NOTIFY maxRetriesChanged)
+    Q_PROPERTY(bool jitterEnabled READ isJitterEnabled WRITE setJitterEnabled NOTIFY
+                       jitterEnabledChanged)
+    Q_PROPERTY(bool retryAnyMethod READ retryAnyMethod WRITE setRetryAnyMethod NOTIFY
+                       retryAnyMethodChanged)
+    Q_PROPERTY(int idleTimeout READ idleTimeout WRITE setIdleTimeout NOTIFY idleTimeoutChanged)
+    Q_PROPERTY(int connectTimeout READ connectTimeout WRITE setConnectTimeout NOTIFY
+                       connectTimeoutChanged)
+    Q_PROPERTY(int maxEventSize READ maxEventSize WRITE setMaxEventSize NOTIFY maxEventSizeChanged)
+    Q_PROPERTY(bool ignoreSslErrors READ ignoreSslErrors WRITE setIgnoreSslErrors NOTIFY
+                       ignoreSslErrorsChanged)
+    Q_PROPERTY(QQmlListProperty<SseEventHandler> handlers READ handlers)
+    // State
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(QString lastEventId READ lastEventId NOTIFY lastEventIdChanged)
+    Q_PROPERTY(int reconnectAttempt READ reconnectAttempt NOTIFY reconnectAttemptChanged)
+    Q_PROPERTY(QDateTime nextRetryTime READ nextRetryTime NOTIFY nextRetryTimeChanged)
+    Q_PROPERTY(QDateTime openedTime READ openedTime NOTIFY openedTimeChanged)
+    Q_PROPERTY(double eventCount READ eventCount NOTIFY countersChanged)
+    Q_PROPERTY(double byteCount READ byteCount NOTIFY countersChanged)
+    Q_PROPERTY(Error error READ error NOTIFY errorChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorChanged)
+    Q_PROPERTY(int httpStatus READ httpStatus NOTIFY errorChanged)
+
+public:
+    // The same values as SseClient's enums (checked in ssesource.cpp).
+    enum State { Closed = 0, Connecting, Open, Reconnecting, Failed };
+    Q_ENUM(State)
+    enum Error {
+        NoError = 0,
+        ConnectionError,
+        HttpStatusError,
+        InvalidStreamError,
+        EventTooLargeError,
+        TimeoutError,
+        RetriesExhaustedError,
+        RedirectError,
+        TlsError,
+    };
+    Q_ENUM(Error)
+
+    explicit SseSource(QObject *parent = nullptr);
+    ~SseSource() override;
+
+    SseClient *client() const { return m_client; } // for C++ (SseEventModel, tests)
+
+    QUrl url() const;
+    void setUrl(const QUrl &url);
+    QVariantMap headers() const { return m_headers; }
+    void setHeaders(const QVariantMap &headers);
+    QString method() const;
+    void setMethod(const QString &method);
+    QString body() const;
+    void setBody(const QString &body);
+    bool isActive() const { return m_active; }
+    void setActive(bool active);
+    int reconnectionTime() const { return m_client->reconnectionTime(); }
+    void setReconnectionTime(int ms) { m_client->setReconnectionTime(ms); }
+    int maxRetryDelay() const { return m_client->maxRetryDelay(); }
+    void setMaxRetryDelay(int ms) { m_client->setMaxRetryDelay(ms); }
+    int maxRetries() const { return m_client->maxRetries(); }
+    void setMaxRetries(int attempts) { m_client->setMaxRetries(attempts); }
+    bool isJitterEnabled() const { return m_client->isJitterEnabled(); }
+    void setJitterEnabled(bool on) { m_client->setJitterEnabled(on); }
+    bool retryAnyMethod() const { return m_client->retryAnyMethod(); }
+    void setRetryAnyMethod(bool on) { m_client->setRetryAnyMethod(on); }
+    int idleTimeout() const { return m_client->idleTimeout(); }
+    void setIdleTimeout(int ms) { m_client->setIdleTimeout(ms); }
+    int connectTimeout() const { return m_client->connectTimeout(); }
+    void setConnectTimeout(int ms) { m_client->setConnectTimeout(ms); }
+    int maxEventSize() const;
+    void setMaxEventSize(int bytes) { m_client->setMaxEventSize(bytes); }
+    bool ignoreSslErrors() const { return m_client->ignoreSslErrors(); }
+    void setIgnoreSslErrors(bool ignore);
+    QQmlListProperty<SseEventHandler> handlers();
+
+    State state() const { return State(m_client->state()); }
+    QString lastEventId() const { return m_client->lastEventId(); }
+    int reconnectAttempt() const { return m_client->reconnectAttempt(); }
+    QDateTime nextRetryTime() const { return m_client->nextRetryTime(); }
+    QDateTime openedTime() const { return m_client->openedTime(); }
+    // Numbers in QML (exact up to 2^53): Qt 6.4's tools do not know qint64.
+    double eventCount() const { return double(m_client->eventCount()); }
+    double byteCount() const { return double(m_client->byteCount()); }
+    Error error() const { return Error(m_client->error()); }
+    QString errorString() const { return m_client->errorString(); }
+    int httpStatus() const { return m_client->httpStatus(); }
+
+    void classBegin() override { }
+    void componentComplete() override;
+
+public Q_SLOTS:
+    void open();
+    void close();
+    void reconnectNow();
+
+Q_SIGNALS:
+    void eventReceived(const SseEvent &event);
+    void commentReceived(const QString &comment);
+    void opened();
+    void disconnected();
+    void closed();
+    void reconnectScheduled(int attempt, int delayMs);
+    void errorOccurred(SseSource::Error error);
+
+    void urlChanged();
+    void headersChanged();
+    void methodChanged();
+    void bodyChanged();
+    void activeChanged();
+    void reconnectionTimeChanged();
+    void maxRetryDelayChanged();
+    void maxRetriesChanged();
+    void jitterEnabledChanged();
+    void retryAnyMethodChanged();
+    void idleTimeoutChanged();
+    void connectTimeoutChanged();
+    void maxEventSizeChanged();
+    void ignoreSslErrorsChanged();
+    void stateChanged();
+    void lastEventIdChanged();
+    void reconnectAttemptChanged();
+    void nextRetryTimeChanged();
+    void openedTimeChanged();
+    void countersChanged();
+    void errorChanged();
+
+private:
+    void requestChanged(bool newStream);
+    void restart();
+    void start();
+    void attach(SseEventHandler *handler);
+    void detach(SseEventHandler *handler);
+    void forwardEvent(const SseEvent &event);
+    // An event from a stream that a new url, method or body is about to replace: not delivered.
+    bool isStale() const { return m_restartPending && m_newStream; }
+
+    static void appendHandler(QQmlListProperty<SseEventHandler> *list, SseEventHandler *handler);
+    static qsizetype handlerCount(QQmlListProperty<SseEventHandler> *list);
+    static SseEventHandler *handlerAt(QQmlListProperty<SseEventHandler> *list, qsizetype index);
+    static void clearHandlers(QQmlListProperty<SseEventHandler> *list);
+    static void replaceHandler(QQmlListProperty<SseEventHandler> *list, qsizetype index,
+                               SseEventHandler *handler);
+    static void removeLastHandler(QQmlListProperty<SseEventHandler> *list);
+
+    SseClient *m_client;
+    QVariantMap m_headers;
+    QList<SseEventHandler *> m_handlers;
+    QHash<SseEventHandler *, QMetaObject::Connection> m_listeners;
+    bool m_active = false;
+    bool m_complete = false;
+    bool m_restartPending = false; // a request property changed: reconnect in the next turn
+    bool m_newStream = false; // url, method or body changed: do not resume (no Last-Event-ID)
+};
+
+#endif // SSESOURCE_H

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: BSD-3-Clause
+import QtQuick
+import QtTest
+import QtSse
+
+TestCase {
+    id: tc
+    name: "SseEventHandler"
+
+    readonly property int timeout: 15000
+    readonly property string mixed: "event: price\ndata: 1\n\n" + "event: news\ndata: n1\n\n"
+                                    + "event: price\ndata: 2\n\n" + "data: plain\n\n"
+
+    Component {
+        id: sourceComponent
+        SseSource {
+            id: src
+            property var order: []
+            reconnectionTime: 50
+            onEventReceived: (event) => order.push("source:" + event.type)
+            SseEventHandler {
+                type: "price"
+                onEventReceived: (event) => src.order.push("price:" + event.data)
+            }
+            SseEventHandler {
+                type: "news"
+            }
+            SseEventHandler {} // type "message" by default
+        }
+    }
+
+    Component {
+        id: handlerComponent
+        SseEventHandler {}
+    }
+
+    Component {
+        id: spyComponent
+        SignalSpy {}
+    }
+
+    function spy(target, signalName) {
+        return createTemporaryObject(spyComponent, tc, { target: target, signalName: signalName })
+    }
+
+    function init() {
+        server.reset()
+    }
+
+    // The source with its three declared handlers, open, and the first batch received.
+    function openSource() {
+        server.enqueueEvents(mixed, true)
+        const s = createTemporaryObject(sourceComponent, tc, { url: server.url("/h"), active: true })
+        const all = spy(s, "eventReceived")
+        tryCompare(all, "count", 4, timeout)
+        return { source: s, all: all }
+    }
+
+    // Another batch of the same events on a new connection; returns when all arrived.
+    function nextBatch(opened) {
+        const expected = opened.all.count + 4
+        server.enqueueEvents(mixed, true)
+        opened.source.reconnectNow()
+        tryCompare(opened.all, "count", expected, timeout)
+    }
+
+    function handlersOf(s) {
+        const list = []
+        for (let i = 0; i < s.handlers.length; ++i)
+            list.push(s.handlers[i])
+        return list
+    }
+
+    function test_perTypeHandlers() {
+        server.enqueueEvents(mixed, true)
+        const s = createTemporaryObject(sourceComponent, tc, { url: server.url("/h") })
+        compare(s.handlers.length, 3)
+        const price = spy(s.handlers[0], "eventReceived")
+        const news = spy(s.handlers[1], "eventReceived")
+        const message = spy(s.handlers[2], "eventReceived")
+        compare(s.handlers[2].type, "message")
+        s.active = true
+        tryCompare(message, "count", 1, timeout)
+        compare(price.count, 2)
+        compare(price.signalArguments[0][0].data, "1")
+        compare(price.signalArguments[1][0].data, "2")
+        compare(price.signalArguments[1][0].type, "price")
+        compare(news.count, 1)
+        compare(news.signalArguments[0][0].data, "n1")
+        compare(message.signalArguments[0][0].data, "plain")
+        // The source's own signal first, then the handlers of the type.
+        compare(s.order.slice(0, 3), ["source:price", "price:1", "source:news"])
+    }
+
+    function test_typeChangeReregisters() {
+        const o = openSource()
+        const first = o.source.handlers[0]
+        const handled = spy(first, "eventReceived")
+        first.type = "news"
+        nextBatch(o)
+        compare(handled.count, 1)
+        compare(handled.signalArguments[0][0].data, "n1")
+        first.type = ""
+        nextBatch(o)
+        compare(handled.count, 1)
+    }
+
+    function test_enabled() {
+        const o = openSource()
+        const news = o.source.handlers[1]
+        const handled = spy(news, "eventReceived")
+        news.enabled = false
+        nextBatch(o)
+        compare(handled.count, 0)
+        news.enabled = true
+        nextBatch(o)
+        compare(handled.count, 1)
+    }
+
+    function test_removeFromList() {
+        const o = openSource()
+        const [price, news, message] = handlersOf(o.source)
+        const priceSpy = spy(price, "eventReceived")
+        const newsSpy = spy(news, "eventReceived")
+        o.source.handlers = [news]
+        compare(o.source.handlers.length, 1)
+        nextBatch(o)
+        compare(priceSpy.count, 0)
+        compare(newsSpy.count, 1)
+
+        o.source.handlers = [news, price, price] // listed twice: registered once
+        nextBatch(o)
+        compare(priceSpy.count, 2)
+        compare(newsSpy.count, 2)
+        verify(message !== null)
+    }
+
+    function test_addAndDestroyDynamically() {
+        const o = openSource()
+        const extra = handlerComponent.createObject(tc, { type: "price" })
+        const extraSpy = spy(extra, "eventReceived")
+        o.source.handlers = handlersOf(o.source).concat([extra])
+        compare(o.source.handlers.length, 4)
+        nextBatch(o)
+        compare(extraSpy.count, 2)
+
+        extra.destroy()
+        tryCompare(o.source.handlers, "length", 3, timeout) // it leaves the list when deleted
+        const priceSpy = spy(o.source.handlers[0], "eventReceived")
+        nextBatch(o)
+        compare(priceSpy.count, 2)
+    }
+}

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: BSD-3-Clause
+import QtQuick
+import QtTest
+import QtSse
+
+TestCase {
+    id: tc
+    name: "SseSource"
+
+    readonly property int timeout: 15000
+
+    Component {
+        id: sourceComponent
+        SseSource {
+            reconnectionTime: 50
+            jitterEnabled: false
+        }
+    }
+
+    // active is written before url and headers: it must wait for the component to complete.
+    Component {
+        id: declaredComponent
+        SseSource {
+            active: true
+            url: server.url("/declared")
+            headers: ({ "X-Token": "abc" })
+        }
+    }
+
+    // A source whose request properties are bound to its parent's.
+    Component {
+        id: boundComponent
+        Item {
+            id: holder
+            property string path: "/first"
+            property string token: "t1"
+            property bool on: true
+            readonly property SseSource source: bound
+            SseSource {
+                id: bound
+                url: server.url(holder.path)
+                headers: ({ "Authorization": "Bearer " + holder.token })
+                active: holder.on
+                reconnectionTime: 50
+                jitterEnabled: false
+            }
+        }
+    }
+
+    Component {
+        id: modelComponent
+        SseEventModel {}
+    }
+
+    Component {
+        id: spyComponent
+        SignalSpy {}
+    }
+
+    function spy(target, signalName) {
+        return createTemporaryObject(spyComponent, tc, { target: target, signalName: signalName })
+    }
+
+    function init() {
+        server.reset()
+    }
+
+    function test_activeWaitsForComponentComplete() {
+        server.enqueueEvents("data: a\n\n", true)
+        const s = createTemporaryObject(declaredComponent, tc)
+        tryCompare(s, "state", SseSource.Open, timeout)
+        compare(server.requestCount, 1)
+        compare(server.target(0), "/declared")
+        compare(server.header(0, "X-Token"), "abc")
+    }
+
+    function test_inactiveUntilOpened() {
+        const s = createTemporaryObject(sourceComponent, tc, { url: server.url("/later") })
+        compare(s.active, false)
+        compare(s.state, SseSource.Closed)
+        server.enqueueEvents("id: 3\ndata: a\n\n", true)
+        const events = spy(s, "eventReceived")
+        s.open()
+        compare(s.active, true)
+        tryCompare(events, "count", 1, timeout)
+        compare(s.state, SseSource.Open)
+        compare(s.lastEventId, "3")
+        compare(server.requestCount, 1)
+    }
+
+    function test_closeAndReconnectNow() {
+        server.enqueueEvents("id: 3\ndata: a\n\n", true)
+        const s = createTemporaryObject(sourceComponent, tc, { url: server.url("/s"), active: true })
+        const events = spy(s, "eventReceived")
+        const disconnects = spy(s, "disconnected")
+        tryCompare(events, "count", 1, timeout)
+
+        server.enqueueEvents("data: b\n\n", true)
+        s.reconnectNow()
+        tryCompare(events, "count", 2, timeout)
+        compare(server.requestCount, 2)
+        compare(server.header(1, "Last-Event-ID"), "3") // the same stream, resumed
+        compare(disconnects.count, 1)
+        compare(s.active, true)
+
+        const closes = spy(s, "closed")
+        s.close()
+        compare(s.active, false)
+        compare(s.state, SseSource.Closed)
+        compare(closes.count, 1)
+        tryCompare(server, "openConnections", 0, timeout)
+    }
+
+    function test_activeBinding() {
+        server.enqueueEvents("data: a\n\n", true)
+        const h = createTemporaryObject(boundComponent, tc)
+        const s = h.source
+        tryCompare(s, "state", SseSource.Open, timeout)
+
+        h.on = false
+        compare(s.active, false)
+        compare(s.state, SseSource.Closed)
+        tryCompare(server, "openConnections", 0, timeout)
+
+        h.path = "/while-inactive" // no request while inactive
+        compare(server.requestCount, 1)
+        server.enqueueEvents("data: b\n\n", true)
+        h.on = true
+        tryCompare(s, "state", SseSource.Open, timeout)
+        compare(server.requestCount, 2)
+        compare(server.target(1), "/while-inactive")
+    }
+
+    function test_urlBindingStartsNewStream() {
+        server.enqueueEvents("id: 1\ndata: a\n\n", true)
+        server.enqueueEvents("id: 2\ndata: b\n\n", true)
+        const h = createTemporaryObject(boundComponent, tc)
+        const s = h.source
+        const events = spy(s, "eventReceived")
+        tryCompare(events, "count", 1, timeout)
+        compare(s.lastEventId, "1")
+        compare(server.target(0), "/first")
+        compare(server.header(0, "Authorization"), "Bearer t1")
+
+        h.path = "/second"
+        tryCompare(events, "count", 2, timeout)
+        compare(events.signalArguments[1][0].data, "b")
+        compare(server.requestCount, 2)
+        compare(server.target(1), "/second")
+        verify(!server.hasHeader(1, "Last-Event-ID")) // another stream: not resumed
+        compare(s.lastEventId, "2")
+        compare(s.state, SseSource.Open)
+    }
+
+    function test_headersBindingResumes() {
+        server.enqueueEvents("id: 7\ndata: a\n\n", true)
+        server.enqueueEvents("data: b\n\n", true)
+        const h = createTemporaryObject(boundComponent, tc)
+        const s = h.source
+        const events = spy(s, "eventReceived")
+        tryCompare(events, "count", 1, timeout)
+
+        h.token = "t2" // a refreshed token: the same stream, with Last-Event-ID
+        tryCompare(events, "count", 2, timeout)
+        compare(server.requestCount, 2)
+        compare(server.target(1), "/first")
+        compare(server.header(1, "Authorization"), "Bearer t2")
+        compare(server.header(1, "Last-Event-ID"), "7")
+    }
+
+    function test_bindingChangesCoalesce() {
+        server.enqueueEvents("data: a\n\n", true)
+        server.enqueueEvents("data: b\n\n", true)
+        const h = createTemporaryObject(boundComponent, tc)
+        const s = h.source
+        const events = spy(s, "eventReceived")
+        tryCompare(events, "count", 1, timeout)
+
+        h.path = "/p2"
+        h.token = "t2"
+        h.path = "/p3"
+        // One reconnection, with the final values: the server sees one new request, which a
+        // second reconnection would have aborted before its event.
+        tryCompare(events, "count", 2, timeout)
+        compare(server.requestCount, 2)
+        compare(server.target(1), "/p3")
+        compare(server.header(1, "Authorization"), "Bearer t2")
+        compare(s.state, SseSource.Open)
+    }
+
+    function test_bindingRetriesFailedSource() {
+        server.enqueueStatus(404, "no such stream")
+        server.enqueueEvents("data: a\n\n", true)
+        const h = createTemporaryObject(boundComponent, tc, { path: "/missing" })
+        const s = h.source
+        tryCompare(s, "state", SseSource.Failed, timeout)
+        compare(s.error, SseSource.HttpStatusError)
+        compare(s.httpStatus, 404)
+        verify(s.errorString.indexOf("no such stream") >= 0, s.errorString)
+        compare(s.active, true) // the intent stays; state says what happened
+
+        const errors = spy(s, "errorChanged")
+        h.path = "/found"
+        tryCompare(s, "state", SseSource.Open, timeout)
+        compare(server.target(1), "/found")
+        compare(s.error, SseSource.NoError)
+        compare(s.errorString, "")
+        verify(errors.count > 0)
+    }
+
+    function test_methodAndBody() {
+        server.enqueueEvents("data: a\n\n", true)
+        server.enqueueEvents("data: b\n\n", true)
+        const s = createTemporaryObject(sourceComponent, tc, {
+            url: server.url("/chat"), method: "post", body: "{\"q\":1}",
+            headers: { "Content-Type": "application/json" }, active: true
+        })
+        const events = spy(s, "eventReceived")
+        tryCompare(events, "count", 1, timeout)
+        compare(s.method, "POST")
+        compare(server.method(0), "POST")
+        compare(server.body(0), "{\"q\":1}")
+        compare(server.header(0, "Content-Type"), "application/json")
+
+        s.body = "{\"q\":2}" // a new request: reconnects
+        tryCompare(events, "count", 2, timeout)
+        compare(server.body(1), "{\"q\":2}")
+    }
+
+    function test_reconnectState() {
+        server.enqueueEvents("id: 1\ndata: a\n\n", false) // the stream ends: a retry follows
+        server.enqueueEvents("data: b\n\n", true)
+        const s = createTemporaryObject(sourceComponent, tc, { url: server.url("/r") })
+        let seen = null
+        s.reconnectScheduled.connect((attempt, delayMs) => {
+            seen = { attempt: attempt, delayMs: delayMs, state: s.state,
+                     reconnectAttempt: s.reconnectAttempt, next: s.nextRetryTime }
+        })
+        const events = spy(s, "eventReceived")
+        s.active = true
+        tryCompare(events, "count", 2, timeout)
+        verify(seen !== null)
+        compare(seen.attempt, 1)
+        compare(seen.delayMs, 50)
+        compare(seen.state, SseSource.Reconnecting)
+        compare(seen.reconnectAttempt, 1)
+        verify(seen.next instanceof Date && !isNaN(seen.next.getTime()))
+        compare(server.header(1, "Last-Event-ID"), "1")
+        compare(s.reconnectAttempt, 0)
+        compare(s.eventCount, 2)
+        verify(s.byteCount > 0)
+        verify(s.openedTime instanceof Date)
+    }
+
+    function test_configurationProperties() {
+        const s = createTemporaryObject(sourceComponent, tc, {
+            maxRetries: 3, maxRetryDelay: 9000, idleTimeout: 500, connectTimeout: 700,
+            maxEventSize: 4096, retryAnyMethod: true, ignoreSslErrors: true
+        })
+        compare(s.reconnectionTime, 50)
+        compare(s.jitterEnabled, false)
+        compare(s.maxRetries, 3)
+        compare(s.maxRetryDelay, 9000)
+        compare(s.idleTimeout, 500)
+        compare(s.connectTimeout, 700)
+        compare(s.maxEventSize, 4096)
+        compare(s.retryAnyMethod, true)
+        compare(s.ignoreSslErrors, true)
+        compare(s.method, "GET")
+        const changes = spy(s, "maxRetriesChanged")
+        s.maxRetries = 3
+        compare(changes.count, 0)
+        s.maxRetries = 4
+        compare(changes.count, 1)
+    }
+
+    function test_destroyWhileConnected() {
+        server.enqueueEvents("data: a\n\n", true)
+        const s = sourceComponent.createObject(tc, { url: server.url("/d"), active: true })
+        const model = createTemporaryObject(modelComponent, tc, { source: s })
+        tryCompare(model, "count", 1, timeout)
+        compare(s.state, SseSource.Open)
+        compare(server.openConnections, 1)
+        s.destroy()
+        tryCompare(model, "source", null, timeout)
+        tryCompare(server, "openConnections", 0, timeout)
+        compare(model.count, 1)
+    }
+
+    function test_destroyWhileConnecting() {
+        server.enqueueSilent()
+        const s = sourceComponent.createObject(tc, { url: server.url("/d"), active: true })
+        tryCompare(server, "requestCount", 1, timeout)
+        compare(s.state, SseSource.Connecting)
+        s.destroy()
+        tryCompare(server, "openConnections", 0, timeout)
+    }
+}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// SseEventModel: the ring buffer, its notifications, the filter and the source.
+#include "modeltest.h"
+#include "sseeventmodel.h"
+
+#include <QtSse/sseclient.h>
+
+#include <QtTest/qabstractitemmodeltester.h>
+#include <QtTest/qsignalspy.h>
+#include <QtTest/qtest.h>
+
+using namespace Qt::StringLiterals;
+
+static QStringList rowData(const SseEventModel &model)
+{
+    QStringList rows;
+    for (int row = 0; row < model.rowCount(); ++row)
+        rows << model.data(model.index(row), SseEventModel::DataRole).toString();
+    return rows;
+}
+
+static void appendNumbered(SseEventModel *model, int first, int count, const QString &type = {})
+{
+    for (int i = first; i < first + count; ++i)
+        model->append(type.isEmpty() ? SseEvent(QStringLiteral("message"), QString::number(i))
+                                     : SseEvent(type, QString::number(i)));
+}
+
+static QStringList numbers(int first, int count)
+{
+    QStringList list;
+    for (int i = first; i < first + count; ++i)
+        list << QString::number(i);
+    return list;
+}
+class tst_SseEventModel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void ring_data();
+    void ring();
+    void capacityChange();
+    void typeFilter();
+    void clearAndLatest();
+    void source();
+};
+
+void tst_SseEventModel::ring_data()
+{
+    QTest::addColumn<QList<int>>("turns"); // events per turn, capacity 5
+    QTest::newRow("growing") << QList<int> {1, 2, 2};
+    QTest::newRow("overflow while growing") << QList<int> {3, 4};
+    QTest::newRow("wrapping") << QList<int> {5, 2, 2, 2, 4, 1};
+    QTest::newRow("a turn of exactly capacity") << QList<int> {2, 5, 3};
+    QTest::newRow("a turn over capacity") << QList<int> {4, 12, 1};
+}
+
+void tst_SseEventModel::ring()
+{
+    QFETCH(QList<int>, turns);
+    SseEventModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setCapacity(5);
+    int sent = 0;
+    for (int n : turns) {
+        Notifications notes(&model);
+        appendNumbered(&model, sent, n);
+        sent += n;
+        QCOMPARE(notes.total(), 0); // nothing before the end of the turn
+        endTurn(&model);
+        const int expected = qMin(5, sent);
+        QCOMPARE(rowData(model), numbers(sent - expected, expected));
+        QVERIFY(notes.resets == 1 ? notes.inserts + notes.removes == 0
+                                  : notes.inserts == 1 && notes.removes <= 1);
+        QCOMPARE(model.latest().data(), QString::number(sent - 1));
+    }
+}
+
+void tst_SseEventModel::capacityChange()
+{
+    SseEventModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy capacity(&model, &SseEventModel::capacityChanged);
+    model.setCapacity(5);
+    for (int first : {0, 3, 6}) { // 9 events: the ring has wrapped
+        appendNumbered(&model, first, 3);
+        endTurn(&model);
+    }
+    QCOMPARE(rowData(model), numbers(4, 5));
+    model.setCapacity(3);
+    QCOMPARE(rowData(model), numbers(6, 3));
+    model.setCapacity(6);
+    QCOMPARE(rowData(model), numbers(6, 3));
+    appendNumbered(&model, 9, 4);
+    endTurn(&model);
+    QCOMPARE(rowData(model), numbers(7, 6));
+    model.setCapacity(0);
+    QCOMPARE(model.rowCount(), 0);
+    appendNumbered(&model, 13, 2);
+    endTurn(&model);
+    QCOMPARE(model.rowCount(), 0);
+    QCOMPARE(capacity.count(), 4);
+}
+
+void tst_SseEventModel::typeFilter()
+{
+    SseEventModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setTypeFilter({QStringLiteral("a"), QStringLiteral("b")});
+    appendNumbered(&model, 0, 2, QStringLiteral("a"));
+    appendNumbered(&model, 2, 2, QStringLiteral("c"));
+    appendNumbered(&model, 4, 2, QStringLiteral("b"));
+    endTurn(&model);
+    QCOMPARE(rowData(model), (QStringList {u"0"_s, u"1"_s, u"4"_s, u"5"_s}));
+    appendNumbered(&model, 6, 1, QStringLiteral("a")); // queued, then filtered out
+    model.setTypeFilter({QStringLiteral("b")});
+    endTurn(&model);
+    QCOMPARE(rowData(model), (QStringList {u"4"_s, u"5"_s}));
+    QCOMPARE(model.data(model.index(0), SseEventModel::TypeRole).toString(), u"b"_s);
+}
+
+void tst_SseEventModel::clearAndLatest()
+{
+    SseEventModel model;
+    QSignalSpy count(&model, &SseEventModel::countChanged);
+    QSignalSpy latest(&model, &SseEventModel::latestChanged);
+    appendNumbered(&model, 0, 3);
+    endTurn(&model);
+    QCOMPARE(count.count(), 1);
+    QCOMPARE(latest.count(), 1);
+    QCOMPARE(model.count(), 3);
+    appendNumbered(&model, 3, 1);
+    model.clear(); // also drops what is queued
+    endTurn(&model);
+    QCOMPARE(model.count(), 0);
+    QCOMPARE(model.latest(), SseEvent());
+    QCOMPARE(model.get(0), QVariantMap());
+}
+
+void tst_SseEventModel::source()
+{
+    SseEventModel model;
+    QSignalSpy changed(&model, &SseEventModel::sourceChanged);
+    {
+        SseClient client;
+        model.setSource(&client);
+        QCOMPARE(model.source(), &client);
+        Q_EMIT client.eventReceived(SseEvent(QStringLiteral("t"), QStringLiteral("d")));
+        endTurn(&model);
+        QCOMPARE(model.rowCount(), 1);
+    }
+    QCOMPARE(model.source(), nullptr); // the client is gone
+    QCOMPARE(changed.count(), 2);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"source must be an SseSource"_s));
+    QObject other;
+    model.setSource(&other);
+}
+QTEST_MAIN(tst_SseEventModel)
+#include "tst_sseeventmodel.moc"
