@@ -89,6 +89,12 @@ SseClient::~SseClient()
     Q_D(SseClient);
     d->dropReply(); // silently: no signal from a dying client
     qDeleteAll(d->channels);
+    // We may be destroyed from a slot inside a signal of one of our manager's replies (readyRead,
+    // finished): deleting the manager now would delete that reply under Qt's feet. Later.
+    if (d->ownManager) {
+        d->ownManager->setParent(nullptr);
+        d->ownManager->deleteLater();
+    }
 }
 
 #define QTSSE_SETTER(member, value, notify) \
@@ -341,8 +347,13 @@ void SseClient::open()
     if (d->state == Connecting || d->state == Open)
         return;
     d->retryTimer.stop();
+    const SseInterrupted interrupted(d);
     d->setNextRetryTime(QDateTime());
+    if (interrupted)
+        return; // closed or deleted from a slot
     d->setReconnectAttempt(0);
+    if (interrupted)
+        return;
     d->consecutiveFailures = 0;
     d->eventCount = d->byteCount = 0;
     d->error = NoError;
@@ -360,9 +371,13 @@ void SseClient::open()
 void SseClient::close()
 {
     Q_D(SseClient);
+    ++d->epoch; // a transition running in a caller (close() from a slot) stops
     d->dropReply();
     d->retryTimer.stop();
+    const SseInterrupted interrupted(d);
     d->setNextRetryTime(QDateTime());
+    if (interrupted)
+        return; // reopened or deleted from a slot
     if (d->state != Closed && d->state != Failed)
         d->finishFor(Closed);
 }
@@ -381,9 +396,9 @@ void SseClient::reconnectNow()
     const bool wasOpen = d->streamOpen;
     d->dropReply();
     if (wasOpen) {
-        QPointer<SseClient> guard(this);
+        const SseInterrupted interrupted(d);
         Q_EMIT disconnected();
-        if (!guard || d->state != Open)
+        if (interrupted || d->state != Open)
             return;
     }
     d->startRequest();
@@ -427,6 +442,8 @@ void SseClientPrivate::setNextRetryTime(const QDateTime &time)
 void SseClientPrivate::finishFor(SseClient::State s)
 {
     Q_Q(SseClient);
+    QPointer<SseClient> guard(q);
     setState(s);
-    Q_EMIT q->closed();
+    if (guard && state == s) // not deleted or reopened from a slot
+        Q_EMIT q->closed();
 }

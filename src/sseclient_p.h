@@ -41,6 +41,7 @@ public:
     void onMetaDataChanged();
     void onReadyRead();
     void onFinished();
+    void resumeReading(); // what arrived while a slot ran a nested event loop
     void onConnectTimeout();
     void onIdleTimeout();
     void dropReply();
@@ -81,6 +82,7 @@ public:
     QByteArray currentMethod;
     QByteArray currentBody;
     bool crossedOrigin = false; // Authorization/Cookie stay off for the rest of the chain
+    bool bodyDropped = false; // a 303 turned the request into a GET: no Content-Type either
     int redirects = 0;
     bool headersSeen = false;
     bool streamOpen = false;
@@ -100,12 +102,31 @@ public:
     int failuresBeforeOpen = 0;
     int attemptBeforeOpen = 0;
     bool *alivePtr = nullptr; // set while feeding the parser; cleared by our destructor
+    bool readDeferred = false; // readyRead/finished came in a slot's nested loop during a feed
+    // Bumped by close() and by every new attempt. Code that emits a signal in the middle of a
+    // transition compares it afterwards: a slot that called close(), open() or reconnectNow()
+    // took over, and the transition must not go on (SseInterrupted).
+    quint64 epoch = 0;
     QString notifiedLastEventId;
     QDateTime nextRetryTime;
     QDateTime openedTime;
     qint64 eventCount = 0;
     qint64 byteCount = 0;
     QHash<QString, SseEventChannel *> channels;
+};
+
+// Taken before a transition emits a signal; true afterwards if a slot deleted the client or
+// took over with close(), open() or reconnectNow(): the transition must then stop.
+class SseInterrupted
+{
+public:
+    explicit SseInterrupted(SseClientPrivate *d) : m_guard(d->q_ptr), m_d(d), m_epoch(d->epoch) { }
+    explicit operator bool() const { return !m_guard || m_d->epoch != m_epoch; }
+
+private:
+    QPointer<SseClient> m_guard;
+    SseClientPrivate *m_d;
+    quint64 m_epoch;
 };
 
 #endif // SSECLIENT_P_H

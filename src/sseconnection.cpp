@@ -17,6 +17,15 @@ bool isCredentialHeader(const QByteArray &name)
     return name.compare("Authorization", Qt::CaseInsensitive) == 0
             || name.compare("Cookie", Qt::CaseInsensitive) == 0;
 }
+
+// Fetch's request-body-header names: they describe a body, and go with it (a 303).
+bool isRequestBodyHeader(const QByteArray &name)
+{
+    return name.compare("Content-Type", Qt::CaseInsensitive) == 0
+            || name.compare("Content-Encoding", Qt::CaseInsensitive) == 0
+            || name.compare("Content-Language", Qt::CaseInsensitive) == 0
+            || name.compare("Content-Location", Qt::CaseInsensitive) == 0;
+}
 } // namespace
 
 QNetworkAccessManager *SseClientPrivate::manager()
@@ -46,14 +55,19 @@ void SseClientPrivate::dropReply()
 
 void SseClientPrivate::startRequest()
 {
+    ++epoch; // a new attempt: a transition still running in a caller must stop
     retryTimer.stop();
+    const SseInterrupted interrupted(this);
     setNextRetryTime(QDateTime());
+    if (interrupted)
+        return;
     // Every attempt starts at the configured URL with the configured method and body:
     // reconnects go to the original URL, not where a redirect pointed.
     currentUrl = url;
     currentMethod = method;
     currentBody = body;
     crossedOrigin = false;
+    bodyDropped = false;
     redirects = 0;
     sendRequest();
 }
@@ -62,16 +76,20 @@ void SseClientPrivate::sendRequest()
 {
     Q_Q(SseClient);
     dropReply();
+    const SseInterrupted interrupted(this);
     const QString scheme = currentUrl.scheme().toLower();
     if (!currentUrl.isValid()
         || (scheme != QLatin1String("http") && scheme != QLatin1String("https"))) {
         setError(SseClient::ConnectionError,
                  QStringLiteral("Invalid URL \"%1\" (http and https are supported)")
                          .arg(currentUrl.toString()));
-        finishFor(SseClient::Failed);
+        if (!interrupted)
+            finishFor(SseClient::Failed);
         return;
     }
     setState(SseClient::Connecting);
+    if (interrupted)
+        return; // closed, restarted or deleted from a slot
 
     QNetworkRequest request(currentUrl);
     // Redirects are ours: Qt 6.4 forwards Authorization and Cookie across origins.
@@ -85,6 +103,8 @@ void SseClientPrivate::sendRequest()
     bool hasContentType = false;
     for (const auto &[name, value] : std::as_const(headers)) {
         if (crossedOrigin && isCredentialHeader(name))
+            continue;
+        if (bodyDropped && isRequestBodyHeader(name))
             continue;
         if (name.compare("Last-Event-ID", Qt::CaseInsensitive) == 0)
             continue; // the client's lastEventId decides, so that it is never sent empty
@@ -103,10 +123,9 @@ void SseClientPrivate::sendRequest()
         request.setSslConfiguration(tls);
     }
 
-    QPointer<SseClient> guard(q);
     Q_EMIT q->aboutToSendRequest(&request);
-    if (!guard || state != SseClient::Connecting)
-        return; // closed from the slot
+    if (interrupted || state != SseClient::Connecting)
+        return; // closed, restarted or deleted from the slot
 
     QNetworkAccessManager *nam = manager();
     qCDebug(lcSseConnection) << currentMethod << currentUrl;
@@ -155,13 +174,18 @@ void SseClientPrivate::onMetaDataChanged()
         failuresBeforeOpen = consecutiveFailures;
         attemptBeforeOpen = attempt;
         consecutiveFailures = 0;
-        setReconnectAttempt(0);
         openedTime = QDateTime::currentDateTime();
-        Q_EMIT q->openedTimeChanged(openedTime);
         if (idleTimeout > 0)
             idleTimer.start(idleTimeout);
+        const SseInterrupted interrupted(this);
+        setReconnectAttempt(0);
+        if (interrupted)
+            return;
+        Q_EMIT q->openedTimeChanged(openedTime);
+        if (interrupted)
+            return;
         setState(SseClient::Open);
-        if (state == SseClient::Open)
+        if (!interrupted && state == SseClient::Open)
             Q_EMIT q->opened();
         return;
     }
@@ -183,6 +207,7 @@ void SseClientPrivate::onMetaDataChanged()
         if (v.switchToGet) {
             currentMethod = "GET";
             currentBody.clear();
+            bodyDropped = true;
         }
         sendRequest();
         return;
@@ -201,10 +226,12 @@ void SseClientPrivate::onMetaDataChanged()
 void SseClientPrivate::onReadyRead()
 {
     Q_Q(SseClient);
+    QNetworkReply *const current = reply;
+    const SseInterrupted interrupted(this);
     if (!headersSeen)
         onMetaDataChanged();
-    if (!reply)
-        return;
+    if (interrupted || !reply || reply != current)
+        return; // dropped, redirected, or a slot took over (or deleted us)
     if (!streamOpen) {
         if (!headersSeen)
             return;
@@ -215,6 +242,14 @@ void SseClientPrivate::onReadyRead()
             dropReply();
             applyVerdict(v);
         }
+        return;
+    }
+    if (alivePtr) {
+        // A slot runs a nested event loop (a modal dialog) while we feed the parser: feeding
+        // it again from here would re-enter it. The data waits; the outer feed resumes it.
+        readDeferred = true;
+        if (idleTimeout > 0)
+            idleTimer.start(idleTimeout); // the stream is alive
         return;
     }
     const QByteArray chunk = reply->readAll();
@@ -229,8 +264,17 @@ void SseClientPrivate::onReadyRead()
     if (!alive)
         return; // the client was destroyed from a slot
     alivePtr = nullptr;
+    if (std::exchange(readDeferred, false))
+        QMetaObject::invokeMethod(
+                q, [this] { resumeReading(); }, Qt::QueuedConnection);
+    if (interrupted || reply != current)
+        return; // close(), open() or reconnectNow() from a slot: no signal about the old stream
     notifyLastEventId();
+    if (interrupted)
+        return;
     Q_EMIT q->countersChanged();
+    if (interrupted)
+        return;
     if (!ok && streamOpen) {
         // A hostile or broken server: drop the stream; it counts as a failed attempt, so the
         // backoff grows and maxRetries applies instead of a tight loop of opened streams.
@@ -241,8 +285,12 @@ void SseClientPrivate::onReadyRead()
         qCWarning(lcSseParser) << v.reason;
         dropReply();
         Q_EMIT q->disconnected();
+        if (interrupted)
+            return;
         consecutiveFailures = failuresBeforeOpen;
         setReconnectAttempt(attemptBeforeOpen);
+        if (interrupted)
+            return;
         applyVerdict(v);
     }
 }
@@ -252,20 +300,27 @@ void SseClientPrivate::onFinished()
     Q_Q(SseClient);
     if (!reply)
         return;
+    if (alivePtr && streamOpen) {
+        readDeferred = true; // in a slot's nested event loop: after the running feed (above)
+        return;
+    }
+    QNetworkReply *const current = reply;
+    const SseInterrupted interrupted(this);
     if (!headersSeen)
         onMetaDataChanged();
-    if (reply && reply->bytesAvailable() > 0)
+    if (interrupted || reply != current)
+        return; // dropped, redirected, or a slot took over (or deleted us)
+    if (reply->bytesAvailable() > 0)
         onReadyRead();
-    if (!reply)
+    if (interrupted || reply != current)
         return;
     const QNetworkReply::NetworkError networkError = reply->error();
     const QString networkErrorString = reply->errorString();
     if (streamOpen) {
         qCDebug(lcSseConnection) << "stream ended:" << networkError << networkErrorString;
         dropReply();
-        QPointer<SseClient> guard(q);
         Q_EMIT q->disconnected();
-        if (guard && state == SseClient::Open)
+        if (!interrupted && state == SseClient::Open)
             scheduleRetry(Verdict(), true);
         return;
     }
@@ -274,6 +329,18 @@ void SseClientPrivate::onFinished()
             : QtSsePrivate::classifyNetworkError(networkError, networkErrorString);
     dropReply();
     applyVerdict(v);
+}
+
+void SseClientPrivate::resumeReading()
+{
+    if (!reply || alivePtr)
+        return;
+    QNetworkReply *const current = reply;
+    const SseInterrupted interrupted(this);
+    if (reply->bytesAvailable() > 0)
+        onReadyRead();
+    if (!interrupted && reply == current && reply->isFinished())
+        onFinished(); // its finished() came while we could not handle it
 }
 
 void SseClientPrivate::onConnectTimeout()
@@ -296,19 +363,19 @@ void SseClientPrivate::onIdleTimeout()
     if (!streamOpen)
         return;
     dropReply();
-    QPointer<SseClient> guard(q);
+    const SseInterrupted interrupted(this);
     setError(SseClient::TimeoutError,
              QStringLiteral("Nothing received for %1 ms: the stream is considered dead")
                      .arg(idleTimeout));
-    if (guard)
-        Q_EMIT q->disconnected();
-    if (guard && state == SseClient::Open)
+    if (interrupted)
+        return;
+    Q_EMIT q->disconnected();
+    if (!interrupted && state == SseClient::Open)
         scheduleRetry(Verdict(), true);
 }
 
 void SseClientPrivate::applyVerdict(const Verdict &v)
 {
-    Q_Q(SseClient);
     if (v.action == Verdict::Stop) {
         finishFor(SseClient::Closed);
         return;
@@ -316,10 +383,10 @@ void SseClientPrivate::applyVerdict(const Verdict &v)
     QString reason = v.reason;
     if (!errorBody.isEmpty())
         reason += QStringLiteral(": ") + QString::fromUtf8(errorBody).simplified();
-    QPointer<SseClient> guard(q);
+    const SseInterrupted interrupted(this);
     setError(v.error, reason);
-    if (!guard || state == SseClient::Closed)
-        return; // close()d from a slot
+    if (interrupted)
+        return; // closed, restarted or deleted from a slot
     if (v.action == Verdict::Retry) {
         ++consecutiveFailures;
         scheduleRetry(v, false);
@@ -341,12 +408,12 @@ void SseClientPrivate::scheduleRetry(const Verdict &failure, bool afterOpenStrea
             finishFor(SseClient::Closed);
             return;
         }
-        QPointer<SseClient> guard(q);
+        const SseInterrupted interrupted(this);
         setError(SseClient::RetriesExhaustedError,
                  QStringLiteral("Gave up after %1 attempt(s) in a row: %2")
                          .arg(attempt + 1)
                          .arg(errorString));
-        if (guard)
+        if (!interrupted)
             finishFor(SseClient::Failed);
         return;
     }
@@ -354,11 +421,15 @@ void SseClientPrivate::scheduleRetry(const Verdict &failure, bool afterOpenStrea
             ? failure.retryAfterMs
             : backoff.delay(afterOpenStream ? 0 : consecutiveFailures);
     const int delayMs = int(qMin<qint64>(delay, std::numeric_limits<int>::max()));
-    QPointer<SseClient> guard(q);
+    const SseInterrupted interrupted(this);
     setReconnectAttempt(attempt + 1);
+    if (interrupted)
+        return; // closed, restarted or deleted from a slot
     setNextRetryTime(QDateTime::currentDateTime().addMSecs(delayMs));
+    if (interrupted)
+        return;
     setState(SseClient::Reconnecting);
-    if (!guard || state != SseClient::Reconnecting)
+    if (interrupted || state != SseClient::Reconnecting)
         return;
     qCDebug(lcSsePolicy) << "attempt" << attempt << "in" << delayMs << "ms";
     retryTimer.start(delayMs);
@@ -371,8 +442,8 @@ void SseClientPrivate::handleEvent(const SseEvent &event)
     bool *const alive = alivePtr; // lives on onReadyRead()'s stack, outlives us if we die
     ++eventCount;
     notifyLastEventId();
-    if (!*alive)
-        return;
+    if (!*alive || !streamOpen)
+        return; // deleted, or the stream dropped (close(), reconnectNow()) from the slot
     Q_EMIT q->eventReceived(event);
     if (!*alive || channels.isEmpty() || !streamOpen)
         return;

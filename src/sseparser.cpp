@@ -2,10 +2,15 @@
 #include "sseparser.h"
 #include "sseutf8_p.h"
 
+#include <QtCore/qalgorithms.h>
 #include <QtCore/qscopeguard.h>
 
 #include <cstring>
 #include <limits>
+
+#if defined(__SSE2__)
+#  include <emmintrin.h>
+#endif
 
 /*!
     \class SseParser
@@ -24,19 +29,32 @@
     parser in the EventTooLarge error state, drops what it buffered, and ignores further input
     until reset().
 
-    Lines are found with memchr and decoded to QString only when an event is complete; a line
-    that lies within one chunk is never copied.
+    Lines are found with one SIMD scan for CR and LF and decoded to QString only when an event
+    is complete; a line that lies within one chunk is never copied, and an event whose only data
+    line lies within the chunk is decoded straight from it. A long data line that spans chunks
+    is decoded as it arrives, in the same pass that looks for its end. The ID, type and data
+    QStrings of an event reuse the buffers of the previous event's once its handler let go of
+    it, so that a stream of small events costs no allocation per event.
 */
 
 namespace {
 
 constexpr char Bom[3] = {'\xEF', '\xBB', '\xBF'};
-// A buffer that grew beyond this is released rather than kept for reuse, so that thousands of
-// idle streams do not each hold the memory of their largest event.
+// While a stream is busy its buffers keep their capacity from line to line and event to event.
+// A buffer that grew beyond this is released when feed() returns with nothing buffered (and by
+// finish()), so that thousands of idle streams do not each hold the memory of their largest
+// event. (An idle parser keeps at most the data of its last event if that was small, see
+// RecycleDataSize.)
 constexpr qsizetype KeepCapacity = 64 * 1024;
 // A data line at least this long, arriving in pieces, is adopted as the data buffer instead of
 // copied into it.
 constexpr qsizetype AdoptLineSize = 4096;
+// A data line that reaches this length at the end of a chunk is decoded as it arrives rather
+// than collected (see SseParser::startStreaming()).
+constexpr qsizetype StreamLineSize = 4096;
+// The decoded data of an event up to this size is written into the buffer of the previous
+// event's data when the handler released that (see SseParser::takeData()).
+constexpr qsizetype RecycleDataSize = 4096;
 
 void recycle(QByteArray &buffer)
 {
@@ -52,7 +70,140 @@ const QString &messageType()
     return type;
 }
 
+// Copying and comparing the few bytes of an ID or event type without a call into libc: two
+// overlapping loads cover 4 to 16 bytes.
+template<typename Word> inline Word loadWord(const char *p)
+{
+    Word w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+}
+
+inline void copyBytes(char *to, const char *from, qsizetype n)
+{
+    if (n >= 8 && n <= 16) {
+        const auto head = loadWord<quint64>(from);
+        const auto tail = loadWord<quint64>(from + n - 8);
+        std::memcpy(to, &head, 8);
+        std::memcpy(to + n - 8, &tail, 8);
+    } else if (n >= 4 && n < 8) {
+        const auto head = loadWord<quint32>(from);
+        const auto tail = loadWord<quint32>(from + n - 4);
+        std::memcpy(to, &head, 4);
+        std::memcpy(to + n - 4, &tail, 4);
+    } else if (n < 4) {
+        for (qsizetype i = 0; i < n; ++i)
+            to[i] = from[i];
+    } else {
+        std::memcpy(to, from, n);
+    }
+}
+
+inline bool equalBytes(const char *a, const char *b, qsizetype n)
+{
+    if (n >= 8 && n <= 16) {
+        return loadWord<quint64>(a) == loadWord<quint64>(b)
+                && loadWord<quint64>(a + n - 8) == loadWord<quint64>(b + n - 8);
+    }
+    if (n >= 4 && n < 8) {
+        return loadWord<quint32>(a) == loadWord<quint32>(b)
+                && loadWord<quint32>(a + n - 4) == loadWord<quint32>(b + n - 4);
+    }
+    if (n < 4) {
+        for (qsizetype i = 0; i < n; ++i) {
+            if (a[i] != b[i])
+                return false;
+        }
+        return true;
+    }
+    return std::memcmp(a, b, n) == 0;
+}
+
+inline bool containsNul(const char *p, qsizetype n)
+{
+    constexpr quint64 Ones = 0x0101010101010101ULL;
+    constexpr quint64 Highs = 0x8080808080808080ULL;
+    auto zero64 = [](quint64 v) { return ((v - Ones) & ~v & Highs) != 0; };
+    auto zero32 = [](quint32 v) { return ((v - 0x01010101U) & ~v & 0x80808080U) != 0; };
+    if (n >= 8 && n <= 16)
+        return zero64(loadWord<quint64>(p)) || zero64(loadWord<quint64>(p + n - 8));
+    if (n >= 4 && n < 8)
+        return zero32(loadWord<quint32>(p)) || zero32(loadWord<quint32>(p + n - 4));
+    if (n < 4) {
+        for (qsizetype i = 0; i < n; ++i) {
+            if (p[i] == '\0')
+                return true;
+        }
+        return false;
+    }
+    return std::memchr(p, '\0', n) != nullptr;
+}
+
+template<qsizetype N>
+inline void setBytes(QVarLengthArray<char, N> &to, const char *bytes, qsizetype size)
+{
+    to.resize(size);
+    copyBytes(to.data(), bytes, size);
+}
+
+template<qsizetype N>
+inline bool sameBytes(const QVarLengthArray<char, N> &a, const QVarLengthArray<char, N> &b)
+{
+    return a.size() == b.size() && equalBytes(a.constData(), b.constData(), a.size());
+}
+
+// The first CR or LF in [p, end), or end.
+inline const char *findLineEnd(const char *p, const char *const end)
+{
+#if defined(__SSE2__)
+    const __m128i lf = _mm_set1_epi8('\n');
+    const __m128i cr = _mm_set1_epi8('\r');
+    auto matches = [&](const char *at) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(at));
+        return _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr));
+    };
+    if (end - p >= 16) {
+        if (const int m = _mm_movemask_epi8(matches(p)))
+            return p + qCountTrailingZeroBits(unsigned(m));
+        p += 16;
+    }
+    for (; end - p >= 64; p += 64) { // a long line
+        const __m128i any = _mm_or_si128(_mm_or_si128(matches(p), matches(p + 16)),
+                                         _mm_or_si128(matches(p + 32), matches(p + 48)));
+        if (_mm_movemask_epi8(any))
+            break;
+    }
+    for (; end - p >= 16; p += 16) {
+        if (const int m = _mm_movemask_epi8(matches(p)))
+            return p + qCountTrailingZeroBits(unsigned(m));
+    }
+#endif
+    for (; p < end; ++p) {
+        if (*p == '\n' || *p == '\r')
+            return p;
+    }
+    return end;
+}
+
 } // namespace
+
+// The data buffer of an event with a long data line: that line is decoded chunk by chunk as it
+// arrives, in one pass over the bytes, instead of being collected in m_line and decoded at the
+// end. Decoding line by line gives the same text as decoding the joined lines at dispatch: LF
+// ends any unfinished UTF-8 sequence either way.
+struct SseParser::TextData
+{
+    // The data buffer decoded: the data lines before the long one, LF, and the long one (so
+    // far); m_data holds the data lines after it, each with its LF in front.
+    QString text;
+    qsizetype bytes = 0; // the bytes of the data buffer in text, excluding a line still streaming
+    qsizetype lineBytes = 0; // the bytes of the line being streamed, field name included
+    qsizetype valueBytes = 0; // ... of its value
+    qsizetype sizeHint = 0; // the length of the last text dispatched, reserved for the next
+    QtSsePrivate::Utf8DecoderState utf8;
+    bool streaming = false; // the line continues in the next chunk
+    bool haveText = false;
+};
 
 SseParser::SseParser() = default;
 
@@ -82,7 +233,8 @@ void SseParser::setRetryHandler(RetryHandler handler)
 void SseParser::setLastEventId(const QString &id)
 {
     m_lastEventId = id;
-    m_lastEventIdBytes = id.toUtf8();
+    const QByteArray utf8 = id.toUtf8();
+    setBytes(m_lastEventIdBytes, utf8.constData(), utf8.size());
     m_idBuffer = m_lastEventIdBytes;
 }
 
@@ -105,7 +257,15 @@ QString SseParser::errorString() const
 
 qsizetype SseParser::bufferedBytes() const
 {
-    return m_line.size() + m_bomBytes.size() + (m_haveData ? m_data.size() - m_dataOffset : 0);
+    const qsizetype streamed = m_text && m_text->streaming ? m_text->lineBytes : 0;
+    return m_line.size() + streamed + m_bomBytes.size() + (m_haveData ? dataSize() : 0);
+}
+
+// The size of the data buffer in bytes, its LFs included.
+qsizetype SseParser::dataSize() const
+{
+    const qsizetype bytes = m_dataView ? m_dataViewSize : m_data.size() - m_dataOffset;
+    return m_text && m_text->haveText ? m_text->bytes + bytes : bytes;
 }
 
 bool SseParser::fail(Error error)
@@ -114,8 +274,33 @@ bool SseParser::fail(Error error)
     m_line = QByteArray();
     m_data = QByteArray();
     m_dataOffset = 0;
+    m_dataView = nullptr;
+    m_dataViewSize = 0;
+    m_text.reset();
     m_haveData = false;
     return false;
+}
+
+// The data view must not outlive the chunk: copy it before feedLines() returns.
+void SseParser::materializeData()
+{
+    m_data.append(m_dataView, m_dataViewSize);
+    m_dataOffset = 0;
+    m_dataView = nullptr;
+    m_dataViewSize = 0;
+}
+
+// Within a feed() the buffers keep their capacity; a stream with nothing buffered between two
+// feeds gives large ones back.
+void SseParser::releaseIdleBuffers()
+{
+    if (!m_line.isEmpty() || m_haveData || (m_text && m_text->streaming))
+        return;
+    m_text.reset();
+    if (m_line.capacity() > KeepCapacity)
+        m_line = QByteArray();
+    if (m_data.capacity() > KeepCapacity)
+        m_data = QByteArray();
 }
 
 void SseParser::finish()
@@ -125,6 +310,10 @@ void SseParser::finish()
     recycle(m_line);
     recycle(m_data);
     m_dataOffset = 0;
+    m_dataView = nullptr;
+    m_dataViewSize = 0;
+    m_text.reset();
+    m_spareData = QString();
     m_haveData = false;
     m_eventType.resize(0);
     m_idBuffer = m_lastEventIdBytes;
@@ -150,12 +339,18 @@ bool SseParser::feed(QByteArrayView chunk)
     bool alive = true;
     bool *const outerAlive = m_alive;
     m_alive = &alive;
+    // A handler that called reset() and then feeds the new stream: the feed() that called the
+    // handler must still stop when this one returns, or it would parse the rest of its chunk,
+    // from the old stream, into the new one.
+    const bool outerInterrupted = outerAlive && m_interrupted;
     m_interrupted = false;
     auto restore = qScopeGuard([&] {
-        if (alive)
+        if (alive) {
             m_alive = outerAlive;
-        else if (outerAlive)
+            m_interrupted = m_interrupted || outerInterrupted;
+        } else if (outerAlive) {
             *outerAlive = false;
+        }
     });
 
     if (!m_bomChecked) {
@@ -177,7 +372,10 @@ bool SseParser::feed(QByteArrayView chunk)
         }
     }
     feedLines(p, end, alive);
-    return alive && m_error == Error::NoError;
+    if (!alive)
+        return false;
+    releaseIdleBuffers();
+    return m_error == Error::NoError;
 }
 
 bool SseParser::appendPartialLine(const char *p, qsizetype len)
@@ -186,6 +384,141 @@ bool SseParser::appendPartialLine(const char *p, qsizetype len)
         return fail(Error::EventTooLarge);
     m_line.append(p, len);
     return true;
+}
+
+// [p, end) ends the chunk in the middle of a line (which begins with m_line).
+bool SseParser::bufferPartialLine(const char *p, const char *end)
+{
+    const qsizetype len = end - p;
+    if (m_line.size() + len > m_maxEventSize)
+        return fail(Error::EventTooLarge);
+    if (m_line.size() + len >= StreamLineSize) {
+        char head[5];
+        const qsizetype fromLine = qMin<qsizetype>(m_line.size(), 5);
+        std::memcpy(head, m_line.constData(), fromLine);
+        std::memcpy(head + fromLine, p, 5 - fromLine);
+        if (std::memcmp(head, "data:", 5) == 0)
+            return startStreaming(p, end);
+    }
+    m_line.append(p, len);
+    return true;
+}
+
+// A long data line, m_line + [p, end), continues past the chunk: from now on it is decoded as
+// it arrives (see TextData), which spares collecting its bytes and reading them again.
+bool SseParser::startStreaming(const char *p, const char *end)
+{
+    if (!m_text)
+        m_text = std::make_unique<TextData>();
+    TextData &t = *m_text;
+    const qsizetype lineSize = m_line.size();
+    // The value follows "data:" and an optional space; the line has at least StreamLineSize bytes.
+    const char afterColon = lineSize > 5 ? m_line.at(5) : p[5 - lineSize];
+    const qsizetype skip = afterColon == ' ' ? 6 : 5;
+    t.lineBytes = lineSize + (end - p);
+    t.valueBytes = t.lineBytes - skip;
+    t.streaming = true;
+    t.utf8 = QtSsePrivate::Utf8DecoderState();
+
+    if (m_haveData) {
+        // The data lines so far are decoded, then the LF that joins this one.
+        const qsizetype bytes = dataSize();
+        const char *data = m_dataView ? m_dataView : m_data.constData() + m_dataOffset;
+        const qsizetype size = m_dataView ? m_dataViewSize : m_data.size() - m_dataOffset;
+        if (t.haveText)
+            t.text.append(QtSsePrivate::decodeUtf8(data, size));
+        else
+            t.text = QtSsePrivate::decodeUtf8(data, size);
+        t.text.append(u'\n');
+        t.bytes = bytes;
+        if (!m_data.isEmpty())
+            m_data.resize(0);
+        m_dataOffset = 0;
+        m_dataView = nullptr;
+        m_dataViewSize = 0;
+    } else {
+        t.text.clear();
+        t.bytes = 0;
+    }
+    t.haveText = true;
+
+    const qsizetype base = t.text.size();
+    const qsizetype room = t.valueBytes + 2; // see decodeUtf8Line()
+    t.text.reserve(qMax(t.sizeHint + 2, base + room));
+    t.text.resize(base + room);
+    char16_t *const begin = reinterpret_cast<char16_t *>(t.text.data());
+    char16_t *out = begin + base;
+    if (lineSize > skip)
+        QtSsePrivate::decodeUtf8Line(t.utf8, m_line.constData() + skip,
+                                     m_line.constData() + lineSize, out);
+    QtSsePrivate::decodeUtf8Line(t.utf8, p + qMax<qsizetype>(0, skip - lineSize), end, out);
+    t.text.resize(out - begin);
+    m_line.resize(0);
+    return true;
+}
+
+// The next bytes of a streamed data line. Returns where the line ends (end if it does not), or
+// nullptr on error.
+const char *SseParser::continueStreaming(const char *p, const char *end)
+{
+    TextData &t = *m_text;
+    const qsizetype base = t.text.size();
+    qsizetype room = (end - p) + 2; // see decodeUtf8Line() and finishUtf8()
+    if (base + room > t.text.capacity()) {
+        // Before growing the text, see whether the line needs it: it may end in this chunk.
+        room = (findLineEnd(p, end) - p) + 2;
+    }
+    t.text.resize(base + room);
+    char16_t *const begin = reinterpret_cast<char16_t *>(t.text.data());
+    char16_t *out = begin + base;
+    const char *const eol = QtSsePrivate::decodeUtf8Line(t.utf8, p, end, out);
+    if (t.lineBytes + (eol - p) > m_maxEventSize) {
+        fail(Error::EventTooLarge);
+        return nullptr;
+    }
+    t.lineBytes += eol - p;
+    t.valueBytes += eol - p;
+    if (eol != end) {
+        // The line is complete: as processField() does with a data line.
+        QtSsePrivate::finishUtf8(t.utf8, out);
+        t.streaming = false;
+        if (m_haveData) {
+            if (t.bytes + 1 + t.valueBytes > m_maxEventSize) {
+                fail(Error::EventTooLarge);
+                return nullptr;
+            }
+            t.bytes += 1 + t.valueBytes;
+        } else {
+            t.bytes = t.valueBytes;
+            m_haveData = true;
+        }
+    }
+    t.text.resize(out - begin);
+    return eol;
+}
+
+// The data buffer decoded, for dispatch.
+QString SseParser::takeData()
+{
+    const char *bytes = m_dataView ? m_dataView : m_data.constData() + m_dataOffset;
+    const qsizetype size = m_dataView ? m_dataViewSize : m_data.size() - m_dataOffset;
+    if (!m_text || !m_text->haveText) {
+        if (size > RecycleDataSize)
+            return QtSsePrivate::decodeUtf8(bytes, size);
+        // Most handlers let go of an event when they return: then the data QString of the last
+        // one is no longer shared and its buffer is reused, which saves an allocation and a
+        // free per event. A handler that kept the event keeps its data: assignUtf8() sees that
+        // the buffer is shared and allocates another.
+        QtSsePrivate::assignUtf8(m_spareData, bytes, size);
+        return m_spareData;
+    }
+    QString data = std::exchange(m_text->text, QString());
+    if (size)
+        data.append(QtSsePrivate::decodeUtf8(bytes, size));
+    m_text->sizeHint = data.size();
+    if (data.capacity() - data.size() > KeepCapacity)
+        data.squeeze(); // the event does not keep what was reserved for a longer one
+    return data;
 }
 
 void SseParser::feedLines(const char *p, const char *const end, const bool &alive)
@@ -197,31 +530,76 @@ void SseParser::feedLines(const char *p, const char *const end, const bool &aliv
         if (*p == '\n')
             ++p; // the LF of a CRLF split across chunks
     }
-    const char *cr = nullptr; // the next CR at or after p, or end; found lazily
-    while (p < end) {
-        if (!cr || cr < p) {
-            cr = static_cast<const char *>(std::memchr(p, '\r', end - p));
-            if (!cr)
-                cr = end;
-        }
-        const char *lf = static_cast<const char *>(std::memchr(p, '\n', cr - p));
-        const char *const eol = lf ? lf : cr;
-        if (eol == end) {
-            appendPartialLine(p, end - p);
+    if (m_text && m_text->streaming) {
+        const char *const eol = continueStreaming(p, end);
+        if (!eol || eol == end)
             return;
+        p = eol + 1;
+        if (*eol == '\r') {
+            if (p == end)
+                m_lastWasCR = true;
+            else if (*p == '\n')
+                ++p;
+        }
+    }
+    while (p < end) {
+        const char *const eol = findLineEnd(p, end);
+        if (eol == end) {
+            if (!bufferPartialLine(p, end))
+                return;
+            break;
         }
         if (m_line.isEmpty()) {
-            if (eol - p > m_maxEventSize) {
+            const qsizetype len = eol - p;
+            if (len > m_maxEventSize) {
                 fail(Error::EventTooLarge);
                 return;
             }
-            processLine(p, eol - p, false);
+            // The common lines are handled here, as processLine() and processField() would.
+            if (len == 0) {
+                dispatch();
+            } else if (!m_haveData && len >= 5 && std::memcmp(p, "data:", 5) == 0) {
+                // The first data line of an event: not copied (see processField).
+                const char *value = p + 5;
+                if (value < eol && *value == ' ')
+                    ++value;
+                m_haveData = true;
+                m_dataOffset = 0;
+                m_dataView = value;
+                m_dataViewSize = eol - value;
+                p = eol + 1;
+                if (*eol == '\r') {
+                    if (p == end)
+                        m_lastWasCR = true;
+                    else if (*p == '\n')
+                        ++p;
+                }
+                continue; // no handler ran
+            } else if (len >= 3 && p[0] == 'i' && p[1] == 'd' && p[2] == ':') {
+                const char *value = p + 3;
+                if (value < eol && *value == ' ')
+                    ++value;
+                if (!containsNul(value, eol - value))
+                    setBytes(m_idBuffer, value, eol - value);
+                p = eol + 1;
+                if (*eol == '\r') {
+                    if (p == end)
+                        m_lastWasCR = true;
+                    else if (*p == '\n')
+                        ++p;
+                }
+                continue; // no handler ran
+            } else {
+                processLine(p, len, false);
+            }
         } else {
             if (!appendPartialLine(p, eol - p))
                 return;
             processLine(m_line.constData(), m_line.size(), true);
-            if (alive)
-                recycle(m_line);
+            // After a reset() from a handler m_line is already empty, or holds the start of
+            // the new stream (fed from the handler).
+            if (alive && !m_interrupted)
+                m_line.resize(0);
         }
         if (!alive || m_interrupted || m_error != Error::NoError)
             return;
@@ -233,6 +611,8 @@ void SseParser::feedLines(const char *p, const char *const end, const bool &aliv
                 ++p;
         }
     }
+    if (m_dataView)
+        materializeData();
 }
 
 void SseParser::processLine(const char *line, qsizetype len, bool fromLineBuffer)
@@ -246,7 +626,14 @@ void SseParser::processLine(const char *line, qsizetype len, bool fromLineBuffer
             m_onComment(QtSsePrivate::decodeUtf8(line + 1, len - 1));
         return;
     }
-    const char *colon = static_cast<const char *>(std::memchr(line, ':', len));
+    // The common field names are recognized without a search: none of them has a colon.
+    const char *colon;
+    if (len > 4 && line[4] == ':' && std::memcmp(line, "data", 4) == 0)
+        colon = line + 4;
+    else if (len > 2 && line[2] == ':' && line[0] == 'i' && line[1] == 'd')
+        colon = line + 2;
+    else
+        colon = static_cast<const char *>(std::memchr(line, ':', len));
     const char *value = line + len;
     qsizetype nameLen = len;
     if (colon) {
@@ -267,26 +654,31 @@ void SseParser::processField(const char *name, qsizetype nameLen, const char *va
             return;
         if (!m_haveData) {
             m_haveData = true;
-            if (fromLineBuffer && valueLen >= AdoptLineSize) {
+            m_dataOffset = 0;
+            if (!fromLineBuffer) {
+                // Most events have one data line: it is not copied while it lies in the chunk.
+                m_dataView = value;
+                m_dataViewSize = valueLen;
+            } else if (valueLen >= AdoptLineSize) {
                 m_data.swap(m_line); // m_line is emptied by the caller
                 m_dataOffset = valueOffset;
             } else {
                 m_data.append(value, valueLen);
-                m_dataOffset = 0;
             }
             return;
         }
-        if (m_data.size() - m_dataOffset + 1 + valueLen > m_maxEventSize) {
+        if (dataSize() + 1 + valueLen > m_maxEventSize) {
             fail(Error::EventTooLarge);
             return;
         }
+        if (m_dataView)
+            materializeData();
         m_data.append('\n');
         m_data.append(value, valueLen);
         return;
     case 5:
         if (std::memcmp(name, "event", 5) == 0) {
-            m_eventType.resize(0);
-            m_eventType.append(value, valueLen);
+            setBytes(m_eventType, value, valueLen);
         } else if (std::memcmp(name, "retry", 5) == 0 && valueLen > 0) {
             qint64 ms = 0;
             for (qsizetype i = 0; i < valueLen; ++i) {
@@ -300,44 +692,50 @@ void SseParser::processField(const char *name, qsizetype nameLen, const char *va
         }
         return;
     case 2:
-        if (std::memcmp(name, "id", 2) == 0 && !std::memchr(value, '\0', valueLen)) {
-            m_idBuffer.resize(0);
-            m_idBuffer.append(value, valueLen);
-        }
+        if (std::memcmp(name, "id", 2) == 0 && !containsNul(value, valueLen))
+            setBytes(m_idBuffer, value, valueLen);
         return;
     default:
         return; // unknown fields are ignored
     }
 }
 
+// The data and event type buffers are emptied; they keep their capacity (see KeepCapacity).
+inline void SseParser::clearEvent()
+{
+    if (m_text && m_text->haveText) {
+        m_text->text.clear();
+        m_text->bytes = 0;
+        m_text->haveText = false;
+    }
+    if (!m_data.isEmpty())
+        m_data.resize(0);
+    m_dataOffset = 0;
+    m_dataView = nullptr;
+    m_dataViewSize = 0;
+    m_haveData = false;
+    m_eventType.clear();
+}
+
 void SseParser::dispatch()
 {
-    if (m_idBuffer != m_lastEventIdBytes) {
-        m_lastEventIdBytes = m_idBuffer;
-        m_lastEventId = QtSsePrivate::decodeUtf8(m_idBuffer.constData(), m_idBuffer.size());
+    if (!sameBytes(m_lastEventIdBytes, m_idBuffer)) {
+        setBytes(m_lastEventIdBytes, m_idBuffer.constData(), m_idBuffer.size());
+        // Reuses the buffer of the previous ID when no event holds it any more.
+        QtSsePrivate::assignUtf8(m_lastEventId, m_idBuffer.constData(), m_idBuffer.size());
     }
-    if (!m_haveData) {
-        m_eventType.resize(0);
+    if (!m_haveData || !m_onEvent) {
+        clearEvent();
         return;
     }
-    QString type;
-    if (m_eventType.isEmpty()) {
-        type = messageType();
-    } else {
-        if (m_eventType != m_cachedTypeBytes) {
-            m_cachedTypeBytes = m_eventType;
-            m_cachedType = QtSsePrivate::decodeUtf8(m_eventType.constData(), m_eventType.size());
-        }
-        type = m_cachedType;
+    const bool typed = !m_eventType.isEmpty();
+    if (typed && !sameBytes(m_cachedTypeBytes, m_eventType)) {
+        setBytes(m_cachedTypeBytes, m_eventType.constData(), m_eventType.size());
+        m_cachedType = QtSsePrivate::decodeUtf8(m_eventType.constData(), m_eventType.size());
     }
-    QString data = QtSsePrivate::decodeUtf8(m_data.constData() + m_dataOffset,
-                                            m_data.size() - m_dataOffset);
-    recycle(m_data);
-    m_dataOffset = 0;
-    m_haveData = false;
-    m_eventType.resize(0);
-    if (m_onEvent)
-        m_onEvent(SseEvent(std::move(type), std::move(data), m_lastEventId));
+    QString data = takeData();
+    clearEvent();
+    m_onEvent(SseEvent(typed ? m_cachedType : messageType(), std::move(data), m_lastEventId));
 }
 
 QList<SseEvent> SseParser::parseAll(QByteArrayView stream, QString *lastEventId)

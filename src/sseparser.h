@@ -9,8 +9,10 @@
 #include <QtCore/qbytearrayview.h>
 #include <QtCore/qlist.h>
 #include <QtCore/qstring.h>
+#include <QtCore/qvarlengtharray.h>
 
 #include <functional>
+#include <memory>
 
 class QTSSE_EXPORT SseParser
 {
@@ -69,8 +71,18 @@ private:
     void processField(const char *name, qsizetype nameLen, const char *value, qsizetype valueLen,
                       bool fromLineBuffer, qsizetype valueOffset);
     void dispatch();
+    void clearEvent();
     bool fail(Error error);
     bool appendPartialLine(const char *p, qsizetype len);
+    bool bufferPartialLine(const char *p, const char *end);
+    bool startStreaming(const char *p, const char *end);
+    const char *continueStreaming(const char *p, const char *end);
+    QString takeData();
+    void materializeData();
+    void releaseIdleBuffers();
+    qsizetype dataSize() const;
+
+    struct TextData;
 
     EventHandler m_onEvent;
     CommentHandler m_onComment;
@@ -79,11 +91,20 @@ private:
     QByteArray m_line; // an unfinished line carried over from the previous chunk
     QByteArray m_data; // the data buffer as UTF-8, values joined by LF (no trailing LF)
     qsizetype m_dataOffset = 0; // where the data starts in m_data (see processField)
-    QByteArray m_eventType; // the event type buffer as UTF-8
-    QByteArray m_idBuffer; // the last event ID buffer as UTF-8
-    QByteArray m_lastEventIdBytes; // the committed last event ID as UTF-8
+    // The event's only data line while it still lies in the chunk being fed: decoded from there
+    // at dispatch, or copied to m_data before feed() returns (see processField).
+    const char *m_dataView = nullptr;
+    qsizetype m_dataViewSize = 0;
+    // Long data lines are decoded as they arrive, not collected as bytes (see startStreaming).
+    std::unique_ptr<TextData> m_text;
+    QString m_spareData; // the data of the last (small) event, reused once released (see takeData)
+    // Short byte strings, set for (nearly) every event: no allocation, no out-of-line calls.
+    using SmallBytes = QVarLengthArray<char, 32>;
+    SmallBytes m_eventType; // the event type buffer as UTF-8
+    SmallBytes m_idBuffer; // the last event ID buffer as UTF-8
+    SmallBytes m_lastEventIdBytes; // the committed last event ID as UTF-8
     QString m_lastEventId; // ... and decoded
-    QByteArray m_cachedTypeBytes; // the last decoded event type, to share its QString
+    SmallBytes m_cachedTypeBytes; // the last decoded event type, to share its QString
     QString m_cachedType;
     QByteArray m_bomBytes; // the first bytes of a response while a BOM is still possible
     qsizetype m_maxEventSize = DefaultMaxEventSize;
