@@ -125,9 +125,13 @@ int main(int argc, char *argv[])
         client.close();
         std::fflush(stdout);
         if (o.quiet) {
-            std::fprintf(stderr, "events=%lld bytes=%lld seconds=%.3f\n",
+            // QByteArray::number, not printf's %f: QCoreApplication set the user's locale, and
+            // a decimal comma ("seconds=0,123") would break the documented format.
+            const QByteArray seconds =
+                    QByteArray::number(double(elapsed.nsecsElapsed()) / 1e9, 'f', 3);
+            std::fprintf(stderr, "events=%lld bytes=%lld seconds=%s\n",
                          static_cast<long long>(events), static_cast<long long>(client.byteCount()),
-                         double(elapsed.nsecsElapsed()) / 1e9);
+                         seconds.constData());
         }
         app.exit(code);
     };
