@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// SseClient's configuration and state accessors.
+#include "sseclient_p.h"
+
+#include <QtNetwork/qnetworkaccessmanager.h>
+
+#define QTSSE_SETTER(member, value, notify) \
+  do { \
+    Q_D(SseClient); \
+    if (d->member == (value)) \
+      return; \
+    d->member = (value); \
+    Q_EMIT notify(d->member); \
+  } while (false)
+
+QUrl SseClient::url() const
+{
+    return d_func()->url;
+}
+void SseClient::setUrl(const QUrl &url)
+{
+    QTSSE_SETTER(url, url, urlChanged);
+}
+QByteArray SseClient::method() const
+{
+    return d_func()->method;
+}
+void SseClient::setMethod(const QByteArray &method)
+{
+    QTSSE_SETTER(method, method.isEmpty() ? QByteArray("GET") : method.toUpper(), methodChanged);
+}
+QByteArray SseClient::body() const
+{
+    return d_func()->body;
+}
+void SseClient::setBody(const QByteArray &body)
+{
+    Q_D(SseClient);
+    if (d->body == body)
+        return;
+    d->body = body;
+    Q_EMIT bodyChanged();
+}
+
+QList<std::pair<QByteArray, QByteArray>> SseClient::rawHeaders() const
+{
+    return d_func()->headers;
+}
+
+void SseClient::setRawHeaders(const QList<std::pair<QByteArray, QByteArray>> &headers)
+{
+    d_func()->headers = headers;
+}
+
+void SseClient::setRawHeader(const QByteArray &name, const QByteArray &value)
+{
+    Q_D(SseClient);
+    d->headers.removeIf(
+            [&name](const auto &h) { return h.first.compare(name, Qt::CaseInsensitive) == 0; });
+    if (!value.isEmpty())
+        d->headers.append({name, value});
+}
+
+QString SseClient::lastEventId() const
+{
+    return d_func()->parser.lastEventId();
+}
+void SseClient::setLastEventId(const QString &id)
+{
+    Q_D(SseClient);
+    if (d->parser.lastEventId() == id)
+        return;
+    d->parser.setLastEventId(id);
+    d->notifyLastEventId();
+}
+
+int SseClient::reconnectionTime() const
+{
+    return int(d_func()->backoff.reconnectionTime);
+}
+void SseClient::setReconnectionTime(int ms)
+{
+    QTSSE_SETTER(backoff.reconnectionTime, qMax(0, ms), reconnectionTimeChanged);
+}
+int SseClient::maxRetryDelay() const
+{
+    return int(d_func()->backoff.maxDelay);
+}
+void SseClient::setMaxRetryDelay(int ms)
+{
+    QTSSE_SETTER(backoff.maxDelay, qMax(0, ms), maxRetryDelayChanged);
+}
+int SseClient::maxRetries() const
+{
+    return d_func()->maxRetries;
+}
+void SseClient::setMaxRetries(int n)
+{
+    QTSSE_SETTER(maxRetries, qMax(-1, n), maxRetriesChanged);
+}
+bool SseClient::isJitterEnabled() const
+{
+    return d_func()->backoff.jitter;
+}
+void SseClient::setJitterEnabled(bool on)
+{
+    QTSSE_SETTER(backoff.jitter, on, jitterEnabledChanged);
+}
+bool SseClient::retryAnyMethod() const
+{
+    return d_func()->retryAnyMethod;
+}
+void SseClient::setRetryAnyMethod(bool on)
+{
+    QTSSE_SETTER(retryAnyMethod, on, retryAnyMethodChanged);
+}
+int SseClient::idleTimeout() const
+{
+    return d_func()->idleTimeout;
+}
+void SseClient::setIdleTimeout(int ms)
+{
+    QTSSE_SETTER(idleTimeout, qMax(0, ms), idleTimeoutChanged);
+}
+int SseClient::connectTimeout() const
+{
+    return d_func()->connectTimeout;
+}
+void SseClient::setConnectTimeout(int ms)
+{
+    QTSSE_SETTER(connectTimeout, qMax(0, ms), connectTimeoutChanged);
+}
+qsizetype SseClient::maxEventSize() const
+{
+    return d_func()->parser.maxEventSize();
+}
+void SseClient::setMaxEventSize(qsizetype bytes)
+{
+    Q_D(SseClient);
+    if (d->parser.maxEventSize() == bytes)
+        return;
+    d->parser.setMaxEventSize(bytes);
+    Q_EMIT maxEventSizeChanged(d->parser.maxEventSize());
+}
+#undef QTSSE_SETTER
+
+void SseClient::addCaCertificates(const QList<QSslCertificate> &certificates)
+{
+    d_func()->caCertificates += certificates;
+}
+void SseClient::setIgnoreSslErrors(bool ignore)
+{
+    d_func()->ignoreSslErrors = ignore;
+}
+bool SseClient::ignoreSslErrors() const
+{
+    return d_func()->ignoreSslErrors;
+}
+
+QNetworkAccessManager *SseClient::networkAccessManager() const
+{
+    return const_cast<SseClientPrivate *>(d_func())->manager();
+}
+
+void SseClient::setNetworkAccessManager(QNetworkAccessManager *manager)
+{
+    d_func()->userManager = manager;
+}
+
+SseClient::State SseClient::state() const
+{
+    return d_func()->state;
+}
+SseClient::ReadyState SseClient::readyState() const
+{
+    switch (d_func()->state) {
+    case Connecting:
+    case Reconnecting:
+        return CONNECTING;
+    case Open:
+        return OPEN;
+    case Closed:
+    case Failed:
+        break;
+    }
+    return CLOSED;
+}
+int SseClient::reconnectAttempt() const
+{
+    return d_func()->attempt;
+}
+QDateTime SseClient::nextRetryTime() const
+{
+    return d_func()->nextRetryTime;
+}
+QDateTime SseClient::openedTime() const
+{
+    return d_func()->openedTime;
+}
+qint64 SseClient::eventCount() const
+{
+    return d_func()->eventCount;
+}
+qint64 SseClient::byteCount() const
+{
+    return d_func()->byteCount;
+}
+SseClient::Error SseClient::error() const
+{
+    return d_func()->error;
+}
+QString SseClient::errorString() const
+{
+    return d_func()->errorString;
+}
+int SseClient::httpStatus() const
+{
+    return d_func()->httpStatus;
+}
+QByteArray SseClient::errorBody() const
+{
+    return d_func()->errorBody;
+}

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// SseClientPrivate: the bytes of a response, fed to the parser, and its events delivered.
+#include "sseclient_p.h"
+
+using QtSsePrivate::Verdict;
+
+namespace {
+constexpr qsizetype ErrorBodyLimit = 4096; // the start of an error response kept for the user
+}
+
+void SseClientPrivate::onReadyRead()
+{
+    Q_Q(SseClient);
+    QNetworkReply *const current = reply;
+    const SseInterrupted interrupted(this);
+    if (!headersSeen)
+        onMetaDataChanged();
+    if (interrupted || !reply || reply != current)
+        return; // dropped, redirected, or a slot took over (or deleted us)
+    if (!streamOpen) {
+        if (!headersSeen)
+            return;
+        errorBody += reply->read(ErrorBodyLimit - errorBody.size());
+        reply->skip(reply->bytesAvailable());
+        if (errorBody.size() >= ErrorBodyLimit) {
+            const Verdict v = pendingVerdict;
+            dropReply();
+            applyVerdict(v);
+        }
+        return;
+    }
+    if (alivePtr) {
+        // A slot runs a nested event loop (a modal dialog) while we feed the parser: feeding
+        // it again from here would re-enter it. The data waits; the outer feed resumes it.
+        readDeferred = true;
+        if (idleTimeout > 0)
+            idleTimer.start(idleTimeout); // the stream is alive
+        return;
+    }
+    const QByteArray chunk = reply->readAll();
+    if (chunk.isEmpty())
+        return;
+    byteCount += chunk.size();
+    if (idleTimeout > 0)
+        idleTimer.start(idleTimeout);
+    bool alive = true;
+    alivePtr = &alive;
+    const bool ok = parser.feed(chunk);
+    if (!alive)
+        return; // the client was destroyed from a slot
+    alivePtr = nullptr;
+    if (std::exchange(readDeferred, false))
+        QMetaObject::invokeMethod(
+                q, [this] { resumeReading(); }, Qt::QueuedConnection);
+    if (interrupted || reply != current)
+        return; // close(), open() or reconnectNow() from a slot: no signal about the old stream
+    notifyLastEventId();
+    if (interrupted)
+        return;
+    Q_EMIT q->countersChanged();
+    if (interrupted)
+        return;
+    if (!ok && streamOpen) {
+        // A hostile or broken server: drop the stream; it counts as a failed attempt, so the
+        // backoff grows and maxRetries applies instead of a tight loop of opened streams.
+        Verdict v;
+        v.action = Verdict::Retry;
+        v.error = SseClient::EventTooLargeError;
+        v.reason = parser.errorString();
+        qCWarning(lcSseParser) << v.reason;
+        dropReply();
+        Q_EMIT q->disconnected();
+        if (interrupted)
+            return;
+        consecutiveFailures = failuresBeforeOpen;
+        setReconnectAttempt(attemptBeforeOpen);
+        if (interrupted)
+            return;
+        applyVerdict(v);
+    }
+}
+
+void SseClientPrivate::resumeReading()
+{
+    if (!reply || alivePtr)
+        return;
+    QNetworkReply *const current = reply;
+    const SseInterrupted interrupted(this);
+    if (reply->bytesAvailable() > 0)
+        onReadyRead();
+    if (!interrupted && reply == current && reply->isFinished())
+        onFinished(); // its finished() came while we could not handle it
+}
+
+void SseClientPrivate::handleEvent(const SseEvent &event)
+{
+    Q_Q(SseClient);
+    bool *const alive = alivePtr; // lives on onReadyRead()'s stack, outlives us if we die
+    ++eventCount;
+    notifyLastEventId();
+    if (!*alive || !streamOpen)
+        return; // deleted, or the stream dropped (close(), reconnectNow()) from the slot
+    Q_EMIT q->eventReceived(event);
+    if (!*alive || channels.isEmpty() || !streamOpen)
+        return;
+    if (SseEventChannel *channel = channels.value(event.type()))
+        Q_EMIT channel->eventReceived(event);
+}
+
+void SseClientPrivate::notifyLastEventId()
+{
+    const QString id = parser.lastEventId();
+    if (id.isSharedWith(notifiedLastEventId) || id == notifiedLastEventId)
+        return;
+    notifiedLastEventId = id;
+    Q_EMIT q_func()->lastEventIdChanged(id);
+}
