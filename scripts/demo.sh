@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Builds the project, then shows it working: ssecat against the demo server when both are
-# built; otherwise sseparse on the bundled sample stream.
+# Builds the project, then shows its main job: the demo server streaming into the monitor
+# (ssemonitor) when there is a display; without one, the same stream headless with ssecat for
+# a few seconds. If those are not built, sseparse on the bundled sample stream.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +21,12 @@ find_tool() {
 
 server="$(find_tool sse-demo-server)"
 ssecat="$(find_tool ssecat)"
+monitor="$(find_tool ssemonitor)"
+
+# A display to open a window on: X11 or Wayland, and not a CI job.
+have_display() {
+    [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" && -z "${CI:-}" ]]
+}
 
 if [[ -n "$server" && -n "$ssecat" ]]; then
     out="$(mktemp -d)"
@@ -55,6 +62,17 @@ if [[ -n "$server" && -n "$ssecat" ]]; then
         exit 1
     fi
 
+    if ! have_display; then
+        echo "demo: no display found: running the stream headless with ssecat"
+    elif [[ -z "$monitor" ]]; then
+        echo "demo: ssemonitor is not built (no Qt Quick?): running the stream with ssecat"
+    else
+        echo "demo: ssemonitor $url  (close the window to end the demo)"
+        status=0
+        "$monitor" "$url" || status=$?
+        echo "demo: ssemonitor exited with status $status"
+        exit 0
+    fi
     echo "demo: ssecat --max-time 3 $url"
     status=0
     "$ssecat" --max-time 3 "$url" || status=$?

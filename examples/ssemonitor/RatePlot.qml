@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Events/s and bytes/s over the last minute (one sample of the source's counters a second),
+// and totals. Each line has its own scale; the labels give the latest values and the peaks.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import QtSse
+import SseMonitor
+
+ColumnLayout {
+    id: plot
+
+    required property SseSource source
+    required property MonitorBackend backend
+    readonly property int samples: 60
+    property var eventRates: []
+    readonly property int sampleCount: plot.eventRates.length
+    property var byteRates: []
+    property double lastEvents: 0
+    property double lastBytes: 0
+    readonly property color eventColor: "#1f77b4"
+    readonly property color byteColor: "#e07020"
+
+    function sample() {
+        const events = plot.source.eventCount
+        const bytes = plot.source.byteCount
+        // The counters restart with each new connection.
+        const de = events >= plot.lastEvents ? events - plot.lastEvents : events
+        const db = bytes >= plot.lastBytes ? bytes - plot.lastBytes : bytes
+        plot.lastEvents = events
+        plot.lastBytes = bytes
+        plot.eventRates = plot.eventRates.concat([de]).slice(-plot.samples)
+        plot.byteRates = plot.byteRates.concat([db]).slice(-plot.samples)
+        canvas.requestPaint()
+    }
+    function latest(list) { return list.length > 0 ? list[list.length - 1] : 0 }
+    function peak(list) { return list.reduce((a, b) => Math.max(a, b), 0) }
+
+    spacing: 4
+
+    Timer {
+        interval: 1000
+        running: true
+        repeat: true
+        onTriggered: plot.sample()
+    }
+
+    Label {
+        text: qsTr("Last minute")
+        font.bold: true
+    }
+    RowLayout {
+        spacing: 14
+        Label {
+            objectName: "eventRateLabel"
+            text: qsTr("● %1 events/s (peak %2)").arg(plot.latest(plot.eventRates))
+                                                 .arg(plot.peak(plot.eventRates))
+            color: plot.eventColor
+        }
+        Label {
+            text: qsTr("● %1/s (peak %2/s)").arg(plot.backend.formatBytes(plot.latest(plot.byteRates)))
+                                            .arg(plot.backend.formatBytes(plot.peak(plot.byteRates)))
+            color: plot.byteColor
+        }
+    }
+    Canvas {
+        id: canvas
+        objectName: "ratePlot"
+        Layout.fillWidth: true
+        Layout.fillHeight: true
+        Layout.minimumHeight: 80
+        onWidthChanged: requestPaint()
+        onHeightChanged: requestPaint()
+        onPaint: {
+            const ctx = getContext("2d")
+            ctx.reset()
+            ctx.fillStyle = "#fbfbfb"
+            ctx.fillRect(0, 0, width, height)
+            ctx.strokeStyle = "#dddddd"
+            ctx.lineWidth = 1
+            for (let i = 1; i < 4; ++i) { // quarter lines
+                const y = Math.round(height * i / 4) + 0.5
+                ctx.beginPath(); ctx.moveTo(0, y); ctx.lineTo(width, y); ctx.stroke()
+            }
+            for (let s = 0; s <= 60; s += 15) { // 15-second lines
+                const x = Math.round((width - 1) * s / 60) + 0.5
+                ctx.beginPath(); ctx.moveTo(x, 0); ctx.lineTo(x, height); ctx.stroke()
+            }
+            drawLine(ctx, plot.byteRates, plot.byteColor)
+            drawLine(ctx, plot.eventRates, plot.eventColor)
+            ctx.strokeStyle = "#aaaaaa"
+            ctx.strokeRect(0.5, 0.5, width - 1, height - 1)
+        }
+        function drawLine(ctx, values, colour) {
+            if (values.length < 2)
+                return
+            const top = Math.max(1, plot.peak(values)) * 1.1
+            const step = (width - 1) / (plot.samples - 1)
+            const x0 = (plot.samples - values.length) * step
+            ctx.strokeStyle = colour
+            ctx.lineWidth = 2
+            ctx.beginPath()
+            for (let i = 0; i < values.length; ++i) {
+                const x = x0 + i * step
+                const y = height - 2 - (height - 4) * values[i] / top
+                if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y)
+            }
+            ctx.stroke()
+        }
+    }
+    RowLayout {
+        Label { text: qsTr("−60 s"); color: "gray"; font.pixelSize: 10 }
+        Item { Layout.fillWidth: true }
+        Label { text: qsTr("now"); color: "gray"; font.pixelSize: 10 }
+    }
+    GridLayout {
+        columns: 4
+        columnSpacing: 10
+        Label { text: qsTr("Events"); color: "gray" }
+        Label {
+            objectName: "totalEvents"
+            text: plot.lastEvents.toLocaleString(Qt.locale("C"), "f", 0)
+        }
+        Label { text: qsTr("Bytes"); color: "gray" }
+        Label { text: plot.backend.formatBytes(plot.lastBytes) }
+        Label { text: qsTr("Average size"); color: "gray" }
+        Label {
+            text: plot.lastEvents > 0 ? qsTr("%1 B").arg(Math.round(plot.lastBytes / plot.lastEvents))
+                                      : "–"
+        }
+        Label { text: qsTr("Open since"); color: "gray" }
+        Label {
+            text: plot.source.state === SseSource.Open
+                  ? Qt.formatTime(plot.source.openedTime, "hh:mm:ss") : "–"
+        }
+    }
+}

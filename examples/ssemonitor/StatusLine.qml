@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// The connection state in colour and words, the reconnect attempt with a countdown to the next
+// retry, the last error and the last event ID. Counters are sampled by the window (4 Hz).
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import QtSse
+import SseMonitor
+
+RowLayout {
+    id: line
+
+    required property SseSource source
+    required property MonitorBackend backend
+    property double eventCount: 0
+    property double byteCount: 0
+    property string lastEventId: ""
+    property double now: Date.now()
+
+    readonly property color stateColor: {
+        switch (line.source.state) {
+        case SseSource.Open: return "#2e9d4f"
+        case SseSource.Connecting: return "#d08a00"
+        case SseSource.Reconnecting: return "#d08a00"
+        case SseSource.Failed: return "#c62828"
+        default: return "#808080"
+        }
+    }
+    readonly property string stateText: {
+        switch (line.source.state) {
+        case SseSource.Open: return qsTr("Open")
+        case SseSource.Connecting: return qsTr("Connecting…")
+        case SseSource.Reconnecting: return qsTr("Reconnecting")
+        case SseSource.Failed: return qsTr("Failed")
+        default: return line.source.active ? qsTr("Closed (stream ended)") : qsTr("Disconnected")
+        }
+    }
+    readonly property string retryText: {
+        if (line.source.state !== SseSource.Reconnecting)
+            return ""
+        const next = line.source.nextRetryTime.getTime()
+        const seconds = isNaN(next) ? 0 : Math.max(0, (next - line.now) / 1000)
+        return qsTr("attempt %1 · next retry in %2 s").arg(line.source.reconnectAttempt)
+                                                      .arg(seconds.toFixed(1))
+    }
+
+    spacing: 10
+
+    Rectangle {
+        implicitWidth: 14
+        implicitHeight: 14
+        radius: 7
+        color: line.stateColor
+    }
+    Label {
+        objectName: "stateLabel"
+        text: line.stateText
+        color: line.stateColor
+        font.bold: true
+    }
+    Label {
+        objectName: "retryLabel"
+        visible: text !== ""
+        text: line.retryText
+    }
+    Button {
+        visible: line.source.state === SseSource.Reconnecting
+                 || line.source.state === SseSource.Failed
+                 || (line.source.active && line.source.state === SseSource.Closed)
+        text: qsTr("Retry now")
+        flat: true
+        onClicked: line.source.reconnectNow()
+    }
+    Label {
+        objectName: "errorLabel"
+        Layout.fillWidth: true
+        Layout.minimumWidth: 80
+        elide: Text.ElideRight
+        color: "#c62828"
+        text: line.source.errorString !== ""
+              ? qsTr("last error: %1").arg(line.source.errorString)
+                + (line.source.httpStatus > 0 ? qsTr(" (HTTP %1)").arg(line.source.httpStatus) : "")
+              : ""
+    }
+    Label {
+        objectName: "lastIdLabel"
+        text: qsTr("last event ID: %1").arg(line.lastEventId === "" ? "–" : line.lastEventId)
+    }
+    Label {
+        objectName: "totalsLabel"
+        text: qsTr("%1 events · %2").arg(line.eventCount.toLocaleString(Qt.locale("C"), "f", 0))
+                                    .arg(line.backend.formatBytes(line.byteCount))
+        color: "gray"
+    }
+}

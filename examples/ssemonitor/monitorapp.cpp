@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "monitorapp.h"
+
+#include <QtCore/qcommandlineparser.h>
+#include <QtCore/qelapsedtimer.h>
+#include <QtCore/qtimer.h>
+#include <QtQml/qqmlapplicationengine.h>
+#include <QtQuick/qquickwindow.h>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+MonitorOptions parseMonitorArguments(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+            u"A Server-Sent Events monitor: connects to URL at once when one is given."_s);
+    parser.addHelpOption();
+    parser.addPositionalArgument(u"URL"_s, u"The event stream to open."_s, u"[URL]"_s);
+    parser.addOptions({
+            {{u"X"_s, u"method"_s}, u"HTTP method (GET, POST...)."_s, u"METHOD"_s, u"GET"_s},
+            {{u"H"_s, u"header"_s},
+             u"A request header \"Name: value\" (repeatable)."_s,
+             u"HEADER"_s},
+            {{u"d"_s, u"data"_s}, u"Request body (for POST)."_s, u"BODY"_s},
+            {u"capacity"_s, u"Events kept in the table."_s, u"N"_s, u"5000"_s},
+            {u"measure"_s, u"Print frames/s and events/s to stderr every second."_s},
+            {u"quit-after"_s, u"Quit after MS milliseconds."_s, u"MS"_s},
+            {u"screenshot"_s, u"With --quit-after: save the window to FILE first."_s, u"FILE"_s},
+    });
+    parser.process(arguments);
+
+    MonitorOptions options;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1)
+        parser.showHelp(2);
+    if (!positional.isEmpty())
+        options.url = QUrl::fromUserInput(positional.constFirst());
+    options.method = parser.value(u"method"_s).toUpper();
+    if (parser.isSet(u"data"_s)) {
+        options.body = parser.value(u"data"_s);
+        if (!parser.isSet(u"method"_s))
+            options.method = u"POST"_s;
+    }
+    for (const QString &header : parser.values(u"header"_s)) {
+        const qsizetype colon = header.indexOf(u':');
+        if (colon > 0)
+            options.headers.insert(header.left(colon).trimmed(), header.mid(colon + 1).trimmed());
+    }
+    options.capacity = qBound(10, parser.value(u"capacity"_s).toInt(), 1000000);
+    options.measure = parser.isSet(u"measure"_s);
+    options.quitAfterMs = qMax(0, parser.value(u"quit-after"_s).toInt());
+    options.screenshot = parser.value(u"screenshot"_s);
+    return options;
+}
+
+QQuickWindow *loadMonitor(QQmlApplicationEngine &engine, const MonitorOptions &options)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE"))
+        qputenv("QT_QUICK_CONTROLS_STYLE", "Fusion");
+#ifdef QTSSE_BUILD_QML_DIR
+    engine.addImportPath(QStringLiteral(QTSSE_BUILD_QML_DIR));
+#endif
+    engine.setInitialProperties({
+            {u"initialUrl"_s, options.url.toString()},
+            {u"initialMethod"_s, options.method},
+            {u"initialHeaders"_s, options.headers},
+            {u"initialBody"_s, options.body},
+            {u"capacity"_s, options.capacity},
+    });
+    engine.load(QUrl(u"qrc:/SseMonitor/Main.qml"_s));
+    const QList<QObject *> roots = engine.rootObjects();
+    return roots.isEmpty() ? nullptr : qobject_cast<QQuickWindow *>(roots.constFirst());
+}
+
+void startMeasuring(QQuickWindow *window)
+{
+    struct Counters
+    {
+        QElapsedTimer clock;
+        QElapsedTimer sinceFrame;
+        int frames = 0;
+        qint64 longestFrameMs = 0;
+        double lastEvents = 0;
+    };
+    auto *counters = new Counters;
+    counters->clock.start();
+    counters->sinceFrame.start();
+    QObject::connect(
+            window, &QQuickWindow::frameSwapped, window,
+            [counters] {
+                ++counters->frames;
+                counters->longestFrameMs =
+                        qMax(counters->longestFrameMs, counters->sinceFrame.restart());
+            },
+            Qt::DirectConnection);
+    auto *timer = new QTimer(window);
+    QObject::connect(timer, &QTimer::timeout, window, [window, counters] {
+        const QObject *source = window->findChild<QObject *>(u"source"_s);
+        const double events = source ? source->property("eventCount").toDouble() : 0;
+        const double seconds = double(counters->clock.restart()) / 1000.0;
+        // A frame interval counts from the last frame, also across a quiet second.
+        const qint64 longest = qMax(counters->longestFrameMs, counters->sinceFrame.elapsed());
+        std::fprintf(stderr,
+                     "measure: %.1f frames/s, longest frame interval %lld ms, %.0f events/s, "
+                     "%.0f events in total\n",
+                     counters->frames / seconds, static_cast<long long>(longest),
+                     qMax(0.0, events - counters->lastEvents) / seconds, events);
+        counters->frames = 0;
+        counters->longestFrameMs = 0;
+        counters->lastEvents = events;
+    });
+    QObject::connect(window, &QObject::destroyed, window, [counters] { delete counters; });
+    timer->start(1000);
+}
