@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // ssecat: curl for Server-Sent Events, on QtSse's SseClient. See options.cpp for the contract.
 #include "options.h"
+#include "ssejsonline.h"
 
 #include <QtSse/SseClient>
 
@@ -23,49 +24,6 @@ void onSignal(int signal)
 {
     const char byte = char(signal);
     [[maybe_unused]] const ssize_t n = ::write(signalPipe[1], &byte, 1);
-}
-
-// Standard JSON string escaping, UTF-8 output.
-void appendJsonString(QByteArray &out, const QString &s)
-{
-    static const char hex[] = "0123456789abcdef";
-    out += '"';
-    const QByteArray utf8 = s.toUtf8();
-    for (const char ch : utf8) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        default:
-            if (c < 0x20) {
-                out += "\\u00";
-                out += hex[c >> 4];
-                out += hex[c & 0xF];
-            } else {
-                out += ch;
-            }
-        }
-    }
-    out += '"';
 }
 
 void printErr(const QString &line)
@@ -143,13 +101,7 @@ int main(int argc, char *argv[])
         ++events;
         if (!o.quiet) {
             line.resize(0);
-            line += "{\"type\":";
-            appendJsonString(line, event.type());
-            line += ",\"data\":";
-            appendJsonString(line, event.data());
-            line += ",\"id\":";
-            appendJsonString(line, event.lastEventId());
-            line += "}\n";
+            appendSseJsonLine(line, event);
             std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
             std::fflush(stdout);
         }

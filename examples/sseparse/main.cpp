@@ -7,6 +7,8 @@
 #include <QtSse/SseEvent>
 #include <QtSse/SseParser>
 
+#include "ssejsonline.h"
+
 #include <QtCore/qcommandlineparser.h>
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qfile.h>
@@ -21,49 +23,6 @@
 namespace {
 
 constexpr qint64 ChunkSize = 64 * 1024;
-
-// A JSON string literal (RFC 8259): quote, backslash and control characters escaped; the rest is
-// written as UTF-8.
-void appendJsonString(QByteArray &out, const QString &value)
-{
-    static const char hex[] = "0123456789abcdef";
-    out += '"';
-    for (const char c : value.toUtf8()) {
-        const auto u = static_cast<unsigned char>(c);
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (u < 0x20) {
-                out += "\\u00";
-                out += hex[u >> 4];
-                out += hex[u & 0xf];
-            } else {
-                out += c;
-            }
-        }
-    }
-    out += '"';
-}
 
 // Reads what is available, up to maxSize bytes: on a pipe (curl -N URL | sseparse -) events are
 // printed as they arrive rather than once 64 KiB have accumulated.
@@ -121,14 +80,7 @@ int main(int argc, char *argv[])
     qint64 events = 0;
     SseParser parser([&events](const SseEvent &event) {
         QByteArray line;
-        line.reserve(event.data().size() + event.type().size() + event.lastEventId().size() + 32);
-        line += "{\"type\":";
-        appendJsonString(line, event.type());
-        line += ",\"data\":";
-        appendJsonString(line, event.data());
-        line += ",\"id\":";
-        appendJsonString(line, event.lastEventId());
-        line += "}\n";
+        appendSseJsonLine(line, event);
         writeOut(stdout, line);
         ++events;
     });
