@@ -67,6 +67,7 @@ public:
 
 private:
     void feedLines(const char *p, const char *end, const bool &alive);
+    const char *afterLineEnd(const char *eol, const char *end);
     void processLine(const char *line, qsizetype len, bool fromLineBuffer);
     void processField(const char *name, qsizetype nameLen, const char *value, qsizetype valueLen,
                       bool fromLineBuffer, qsizetype valueOffset);

@@ -2,6 +2,19 @@
 // SseParser's hot path: lines, fields and the dispatch of events.
 #include "sseparser_p.h"
 
+// Past the line ending at eol: a CRLF counts once, also when its LF starts the next chunk.
+inline const char *SseParser::afterLineEnd(const char *eol, const char *end)
+{
+    const char *p = eol + 1;
+    if (*eol == '\r') {
+        if (p == end)
+            m_lastWasCR = true;
+        else if (*p == '\n')
+            ++p;
+    }
+    return p;
+}
+
 void SseParser::feedLines(const char *p, const char *const end, const bool &alive)
 {
     if (p == end)
@@ -15,13 +28,7 @@ void SseParser::feedLines(const char *p, const char *const end, const bool &aliv
         const char *const eol = continueStreaming(p, end);
         if (!eol || eol == end)
             return;
-        p = eol + 1;
-        if (*eol == '\r') {
-            if (p == end)
-                m_lastWasCR = true;
-            else if (*p == '\n')
-                ++p;
-        }
+        p = afterLineEnd(eol, end);
     }
     while (p < end) {
         const char *const eol = findLineEnd(p, end);
@@ -48,13 +55,7 @@ void SseParser::feedLines(const char *p, const char *const end, const bool &aliv
                 m_dataOffset = 0;
                 m_dataView = value;
                 m_dataViewSize = eol - value;
-                p = eol + 1;
-                if (*eol == '\r') {
-                    if (p == end)
-                        m_lastWasCR = true;
-                    else if (*p == '\n')
-                        ++p;
-                }
+                p = afterLineEnd(eol, end);
                 continue; // no handler ran
             } else if (len >= 3 && p[0] == 'i' && p[1] == 'd' && p[2] == ':') {
                 const char *value = p + 3;
@@ -62,13 +63,7 @@ void SseParser::feedLines(const char *p, const char *const end, const bool &aliv
                     ++value;
                 if (!containsNul(value, eol - value))
                     setBytes(m_idBuffer, value, eol - value);
-                p = eol + 1;
-                if (*eol == '\r') {
-                    if (p == end)
-                        m_lastWasCR = true;
-                    else if (*p == '\n')
-                        ++p;
-                }
+                p = afterLineEnd(eol, end);
                 continue; // no handler ran
             } else {
                 processLine(p, len, false);
@@ -84,13 +79,7 @@ void SseParser::feedLines(const char *p, const char *const end, const bool &aliv
         }
         if (!alive || m_interrupted || m_error != Error::NoError)
             return;
-        p = eol + 1;
-        if (*eol == '\r') {
-            if (p == end)
-                m_lastWasCR = true;
-            else if (*p == '\n')
-                ++p;
-        }
+        p = afterLineEnd(eol, end);
     }
     if (m_dataView)
         materializeData();
