@@ -2,8 +2,17 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Installs the Debian packages listed in scripts/packages.txt (only the missing ones), then
 # configures and builds the project in build/ (or $QTSSE_BUILD_DIR). Safe to run repeatedly:
-# a second run does no apt work and an incremental build.
+# a second run does no apt work and an incremental build. With --packages-only it stops after
+# the packages (scripts/fuzz.sh and scripts/test-sanitizers.sh build elsewhere).
 set -euo pipefail
+
+packages_only=0
+if [[ "${1:-}" == "--packages-only" ]]; then
+    packages_only=1
+elif (($#)); then
+    printf 'usage: %s [--packages-only]\n' "$0" >&2
+    exit 2
+fi
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${QTSSE_BUILD_DIR:-$repo/build}"
@@ -48,6 +57,10 @@ else
         trap - EXIT
     fi
     log "packages installed"
+fi
+
+if ((packages_only)); then
+    exit 0
 fi
 
 # --- configure and build ---------------------------------------------------------------------

@@ -59,7 +59,8 @@ public:
     Error error() const { return m_error; }
     QString errorString() const;
 
-    // Bytes held for an unfinished line or event (bounded by maxEventSize()).
+    // Bytes held for an unfinished line or event: at most 2 * maxEventSize(), the data of the
+    // event so far (at most maxEventSize()) and the line still arriving (at most as much).
     qsizetype bufferedBytes() const;
 
     // Convenience: parses a complete stream and returns its events.

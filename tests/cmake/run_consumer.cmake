@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # cmake -DQTSSE_BUILD_DIR=... -DCONSUMER_SOURCE_DIR=... -DWORK_DIR=... [-DCONFIG=...]
-#       [-DGENERATOR=...] [-DMAKE_PROGRAM=...] [-DCXX_COMPILER=...] -P run_consumer.cmake
+#       [-DGENERATOR=...] [-DMAKE_PROGRAM=...] [-DCXX_COMPILER=...] [-DCXX_FLAGS=...]
+#       -P run_consumer.cmake
 #
 # Installs the QtSse build into WORK_DIR/prefix, checks the installed layout, then configures,
-# builds and runs the consumer project against that prefix only.
+# builds and runs the consumer project against that prefix only. CXX_FLAGS are compile and link
+# flags for the consumer (the sanitizer flags when QtSse is built with QTSSE_SANITIZE).
 cmake_minimum_required(VERSION 3.22)
 
 foreach(var IN ITEMS QTSSE_BUILD_DIR CONSUMER_SOURCE_DIR WORK_DIR)
@@ -57,6 +59,10 @@ if(MAKE_PROGRAM)
 endif()
 if(CXX_COMPILER)
     list(APPEND configure_args "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}")
+endif()
+if(CXX_FLAGS)
+    list(APPEND configure_args "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}"
+        "-DCMAKE_EXE_LINKER_FLAGS=${CXX_FLAGS}")
 endif()
 run("configure the consumer" "${CMAKE_COMMAND}" ${configure_args})
 run("build the consumer" "${CMAKE_COMMAND}" --build "${consumer_build}" --config "${CONFIG}")
