@@ -89,12 +89,7 @@ SseClient::~SseClient()
     Q_D(SseClient);
     d->dropReply(); // silently: no signal from a dying client
     qDeleteAll(d->channels);
-    // We may be destroyed from a slot inside a signal of one of our manager's replies (readyRead,
-    // finished): deleting the manager now would delete that reply under Qt's feet. Later.
-    if (d->ownManager) {
-        d->ownManager->setParent(nullptr);
-        d->ownManager->deleteLater();
-    }
+    d->lease.release(); // the pool deletes an idle manager later, never under a reply's signal
 }
 
 QMetaObject::Connection SseClient::addEventListenerImpl(const QString &type, const QObject *context,
@@ -193,7 +188,21 @@ void SseClientPrivate::setState(SseClient::State s)
         return;
     qCDebug(lcSseConnection) << "state" << state << "->" << s;
     state = s;
+    bool wasWaiting = false;
+    if (s != SseClient::Connecting && s != SseClient::Open) {
+        lease.release(); // a waiting request leaves the queue; a backoff wait holds no slot
+        wasWaiting = std::exchange(waitingForConnection, false);
+    }
+    const SseInterrupted interrupted(this);
     Q_EMIT q->stateChanged(s);
+    if (wasWaiting && !interrupted)
+        Q_EMIT q->waitingForConnectionChanged(false);
+}
+
+void SseClientPrivate::setWaitingForConnection(bool waiting)
+{
+    if (std::exchange(waitingForConnection, waiting) != waiting)
+        Q_EMIT q_func()->waitingForConnectionChanged(waiting);
 }
 
 void SseClientPrivate::setError(SseClient::Error e, const QString &reason)

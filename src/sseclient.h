@@ -45,9 +45,13 @@ class QTSSE_EXPORT SseClient : public QObject
                        connectTimeoutChanged)
     Q_PROPERTY(qsizetype maxEventSize READ maxEventSize WRITE setMaxEventSize NOTIFY
                        maxEventSizeChanged)
+    Q_PROPERTY(HttpProtocol httpProtocol READ httpProtocol WRITE setHttpProtocol NOTIFY
+                       httpProtocolChanged)
     // State
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
     Q_PROPERTY(ReadyState readyState READ readyState NOTIFY stateChanged)
+    Q_PROPERTY(bool waitingForConnection READ isWaitingForConnection NOTIFY
+                       waitingForConnectionChanged)
     Q_PROPERTY(int reconnectAttempt READ reconnectAttempt NOTIFY reconnectAttemptChanged)
     Q_PROPERTY(QDateTime nextRetryTime READ nextRetryTime NOTIFY nextRetryTimeChanged)
     Q_PROPERTY(QDateTime openedTime READ openedTime NOTIFY openedTimeChanged)
@@ -84,6 +88,14 @@ public:
         TlsError, // the certificate was not trusted, or the TLS handshake failed
     };
     Q_ENUM(Error)
+
+    enum HttpProtocol {
+        AutoProtocol = 0, // HTTP/2 on https when the server agrees (ALPN), else HTTP/1.1
+        Http1Only, // never HTTP/2
+        Http2PriorKnowledge, // HTTP/2 without negotiation, also h2c on http: the server must
+        // speak it (an HTTP/1.1-only server never answers)
+    };
+    Q_ENUM(HttpProtocol)
 
     explicit SseClient(QObject *parent = nullptr);
     explicit SseClient(const QUrl &url, QObject *parent = nullptr);
@@ -126,13 +138,22 @@ public:
     void setIgnoreSslErrors(bool ignore);
     bool ignoreSslErrors() const;
 
-    // Use the application's QNetworkAccessManager (not owned; it must outlive the client and
-    // live in the client's thread). Note its 6-connections-per-host limit on HTTP/1.1.
+    HttpProtocol httpProtocol() const;
+    void setHttpProtocol(HttpProtocol protocol); // applies from the next request on
+
+    // By default clients share their thread's SseConnectionPool. Set the application's own
+    // QNetworkAccessManager instead (not owned; it must outlive the client and live in the
+    // client's thread): streams beyond its 6 per host on HTTP/1.1 (SseConnectionPool's limit on
+    // HTTP/2) wait visibly (isWaitingForConnection()). Returns the application's manager, else
+    // the pooled one carrying the current request, else nullptr.
     QNetworkAccessManager *networkAccessManager() const;
     void setNetworkAccessManager(QNetworkAccessManager *manager);
 
     State state() const;
     ReadyState readyState() const;
+    // Connecting, but every connection the client may use to the host is busy: the request is
+    // sent as soon as one frees up (see SseConnectionPool).
+    bool isWaitingForConnection() const;
     int reconnectAttempt() const;
     QDateTime nextRetryTime() const;
     QDateTime openedTime() const;
@@ -192,6 +213,8 @@ Q_SIGNALS:
     void idleTimeoutChanged(int milliseconds);
     void connectTimeoutChanged(int milliseconds);
     void maxEventSizeChanged(qsizetype bytes);
+    void httpProtocolChanged(SseClient::HttpProtocol protocol);
+    void waitingForConnectionChanged(bool waiting);
     void stateChanged(SseClient::State state);
     void reconnectAttemptChanged(int attempt);
     void nextRetryTimeChanged(const QDateTime &time);

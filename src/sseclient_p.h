@@ -5,6 +5,7 @@
 //  W A R N I N G: not part of the QtSse API; it may change without notice.
 
 #include "sseclient.h"
+#include "sseconnectionpool_p.h"
 #include "sseparser.h"
 #include "ssepolicy_p.h"
 
@@ -37,7 +38,11 @@ public:
 
     // connection (sseconnection.cpp)
     void startRequest(); // a new attempt, at the configured URL
-    void sendRequest(); // one hop of it (redirects send again)
+    void sendRequest(); // one hop of it (redirects send again), once the pool gives a slot
+    void onConnectionGranted(); // the pool gave the slot a waiting request asked for
+    void sendNow(QNetworkAccessManager *nam);
+    QtSsePrivate::PoolKey poolKey() const;
+    void setWaitingForConnection(bool waiting);
     void onMetaDataChanged();
     void onReadyRead();
     void onFinished();
@@ -73,9 +78,13 @@ public:
     QList<QSslCertificate> caCertificates;
     bool ignoreSslErrors = false;
     QPointer<QNetworkAccessManager> userManager;
-    QNetworkAccessManager *ownManager = nullptr;
+    SseClient::HttpProtocol httpProtocol = SseClient::AutoProtocol;
 
     // the current attempt
+    // Its slot in the connection pool: taken when a request is sent, given back when the client
+    // stops (Reconnecting, Closed, Failed) or is destroyed. Redirects keep it if they can.
+    QtSsePrivate::PoolLease lease {q_ptr, [this] { onConnectionGranted(); }};
+    bool waitingForConnection = false;
     QNetworkReply *reply = nullptr;
     SseParser parser;
     QUrl currentUrl; // after redirects

@@ -142,6 +142,19 @@ void SseClient::setMaxEventSize(qsizetype bytes)
     d->parser.setMaxEventSize(bytes);
     Q_EMIT maxEventSizeChanged(d->parser.maxEventSize());
 }
+SseClient::HttpProtocol SseClient::httpProtocol() const
+{
+    return d_func()->httpProtocol;
+}
+void SseClient::setHttpProtocol(HttpProtocol protocol)
+{
+    QTSSE_SETTER(httpProtocol, protocol, httpProtocolChanged);
+}
+bool SseClient::isWaitingForConnection() const
+{
+    return d_func()->waitingForConnection;
+}
+
 #undef QTSSE_SETTER
 
 void SseClient::addCaCertificates(const QList<QSslCertificate> &certificates)

@@ -2,6 +2,7 @@
 // SseClientPrivate: one attempt's request, response and stream, and what follows it.
 #include "sseclient_p.h"
 
+#include <QtCore/qcryptographichash.h>
 #include <QtNetwork/qnetworkaccessmanager.h>
 #include <QtNetwork/qnetworkrequest.h>
 #include <QtNetwork/qsslconfiguration.h>
@@ -29,11 +30,23 @@ bool isRequestBodyHeader(const QByteArray &name)
 
 QNetworkAccessManager *SseClientPrivate::manager()
 {
-    if (userManager)
-        return userManager;
-    if (!ownManager)
-        ownManager = new QNetworkAccessManager(q_func());
-    return ownManager;
+    return userManager ? userManager.data() : lease.manager();
+}
+
+QtSsePrivate::PoolKey SseClientPrivate::poolKey() const
+{
+    QtSsePrivate::PoolKey key;
+    const bool tls = currentUrl.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0;
+    key.origin = currentUrl.scheme().toLower().toLatin1() + "://"
+            + currentUrl.host(QUrl::FullyEncoded).toLatin1() + ':'
+            + QByteArray::number(currentUrl.port(tls ? 443 : 80));
+    key.protocol = httpProtocol;
+    key.userManager = userManager;
+    if (tls && ignoreSslErrors)
+        key.tlsProfile = "insecure";
+    for (const QSslCertificate &ca : caCertificates)
+        key.tlsProfile += ca.digest(QCryptographicHash::Sha256);
+    return key;
 }
 
 void SseClientPrivate::dropReply()
@@ -89,7 +102,30 @@ void SseClientPrivate::sendRequest()
     setState(SseClient::Connecting);
     if (interrupted)
         return; // closed, restarted or deleted from a slot
+    if (!lease.acquire(poolKey())) {
+        // Every connection the pool may open to this origin is taken: wait, visibly, instead of
+        // queuing inside Qt where nothing would tell. The connect timeout starts once sent.
+        qCDebug(lcSseConnection) << "waiting for a connection to" << currentUrl;
+        setWaitingForConnection(true);
+        return;
+    }
+    sendNow(manager());
+}
 
+void SseClientPrivate::onConnectionGranted()
+{
+    if (!waitingForConnection || state != SseClient::Connecting || !lease.manager())
+        return; // closed or restarted meanwhile
+    const SseInterrupted interrupted(this);
+    setWaitingForConnection(false);
+    if (!interrupted)
+        sendNow(manager());
+}
+
+void SseClientPrivate::sendNow(QNetworkAccessManager *nam)
+{
+    Q_Q(SseClient);
+    const SseInterrupted interrupted(this);
     QNetworkRequest request(currentUrl);
     // Redirects are ours: Qt 6.4 forwards Authorization and Cookie across origins.
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
@@ -97,6 +133,12 @@ void SseClientPrivate::sendRequest()
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
                          QNetworkRequest::AlwaysNetwork);
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+    if (httpProtocol == SseClient::Http1Only) {
+        request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    } else if (httpProtocol == SseClient::Http2PriorKnowledge) {
+        request.setAttribute(QNetworkRequest::Http2AllowedAttribute, true);
+        request.setAttribute(QNetworkRequest::Http2DirectAttribute, true);
+    } // else Qt's default: HTTP/2 when TLS's ALPN agrees, HTTP/1.1 otherwise
     request.setRawHeader("Accept", "text/event-stream");
     request.setRawHeader("Cache-Control", "no-cache");
     bool hasContentType = false;
@@ -126,7 +168,6 @@ void SseClientPrivate::sendRequest()
     if (interrupted || state != SseClient::Connecting)
         return; // closed, restarted or deleted from the slot
 
-    QNetworkAccessManager *nam = manager();
     qCDebug(lcSseConnection) << currentMethod << currentUrl;
     if (currentMethod == "GET" && currentBody.isEmpty())
         reply = nam->get(request);
@@ -156,6 +197,7 @@ void SseClientPrivate::onMetaDataChanged()
         return;
     headersSeen = true;
     httpStatus = status;
+    lease.setHttp2Used(reply->attribute(QNetworkRequest::Http2WasUsedAttribute).toBool());
     QtSsePrivate::ResponseInfo info;
     info.status = status;
     info.reasonPhrase = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();

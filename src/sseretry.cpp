@@ -14,6 +14,8 @@ void SseClientPrivate::onConnectTimeout()
         v.action = Verdict::Retry;
         v.error = SseClient::TimeoutError;
         v.reason = QStringLiteral("No response within %1 ms").arg(connectTimeout);
+        if (httpProtocol == SseClient::Http2PriorKnowledge)
+            v.reason += QStringLiteral(" (HTTP/2 prior knowledge: does the server speak it?)");
     }
     dropReply();
     applyVerdict(v);

@@ -6,6 +6,7 @@
 #include "ssetestserver.h"
 
 #include <QtSse/SseClient>
+#include <QtSse/SseConnectionPool>
 #include <QtSse/SseEvent>
 #include <QtSse/SseParser>
 
@@ -2024,7 +2025,6 @@ void tst_SseClient::manyClients()
 
     std::vector<std::unique_ptr<SseClient>> clients;
     std::vector<QStringList> received(count);
-    QSet<QNetworkAccessManager *> managers;
     int total = 0;
     for (int i = 0; i < count; ++i) {
         auto client = std::make_unique<SseClient>();
@@ -2033,13 +2033,21 @@ void tst_SseClient::manyClients()
             received[i].append(e.data());
             ++total;
         });
-        managers.insert(client->networkAccessManager());
+        QCOMPARE(client->networkAccessManager(), nullptr); // none until a request is sent
         clients.push_back(std::move(client));
     }
-    QCOMPARE(managers.size(), count); // each its own default QNetworkAccessManager
     for (auto &client : clients)
         client->open();
     TRY_COMPARE(total, 3 * count);
+    // The pool: at most 6 HTTP/1.1 streams per manager (Qt queues a 7th silently), no more
+    // managers than needed.
+    QHash<QNetworkAccessManager *, int> streamsPerManager;
+    for (auto &client : clients)
+        ++streamsPerManager[client->networkAccessManager()];
+    QCOMPARE(streamsPerManager.size(), (count + 5) / 6);
+    QCOMPARE(SseConnectionPool::managerCount(), (count + 5) / 6);
+    for (int streams : std::as_const(streamsPerManager))
+        QVERIFY2(streams <= 6, QByteArray::number(streams));
     for (int i = 0; i < count; ++i) {
         QCOMPARE(received[i], QStringList({u"1 /events?client=%1"_s.arg(i), u"2"_s, u"3"_s}));
         QCOMPARE(clients[i]->state(), SseClient::Open);
@@ -2049,6 +2057,7 @@ void tst_SseClient::manyClients()
     for (auto &client : clients)
         client->close();
     TRY_COMPARE(server.openConnections(), 0);
+    TRY_COMPARE(SseConnectionPool::managerCount(), 0); // released once idle
 }
 
 QTEST_MAIN(tst_SseClient)

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// The per-thread pool of QNetworkAccessManagers that SseClients share (see sseconnectionpool.h).
+#include "sseconnectionpool.h"
+#include "sseconnectionpool_p.h"
+
+#include "sseclient.h"
+
+#include <QtCore/qloggingcategory.h>
+#include <QtNetwork/qnetworkaccessmanager.h>
+#include <QtNetwork/qnetworkcookiejar.h>
+
+#include <algorithm>
+#include <atomic>
+
+Q_DECLARE_LOGGING_CATEGORY(lcSseConnection)
+
+namespace {
+// Qt 6.4: QHttpNetworkConnection's channel count per host (not configurable before Qt 6.5).
+constexpr int Http1StreamsPerManager = 6;
+std::atomic<int> g_maxHttp2Streams {100};
+std::atomic<int> g_maxManagers {4096};
+thread_local QtSsePrivate::ConnectionPool *t_pool = nullptr;
+} // namespace
+
+namespace QtSsePrivate {
+
+struct Carrier
+{
+    PoolKey key;
+    QPointer<QNetworkAccessManager> manager;
+    bool owned = false;
+    int streams = 0;
+    int http2 = -1; // unknown until a response tells; then 0 or 1
+    int capacity() const
+    {
+        const bool h2 = key.http2Direct() || http2 == 1;
+        return h2 ? g_maxHttp2Streams.load() : Http1StreamsPerManager;
+    }
+};
+
+bool PoolKey::http2Direct() const
+{
+    return protocol == SseClient::Http2PriorKnowledge;
+}
+
+bool PoolKey::operator==(const PoolKey &other) const
+{
+    return origin == other.origin && protocol == other.protocol && tlsProfile == other.tlsProfile
+            && userManager == other.userManager;
+}
+
+PoolLease::PoolLease(QObject *owner, std::function<void()> granted)
+    : m_owner(owner), m_granted(std::move(granted))
+{
+}
+
+PoolLease::~PoolLease()
+{
+    release();
+}
+
+bool PoolLease::acquire(const PoolKey &key)
+{
+    if ((m_carrier || m_queued) && m_key == key)
+        return m_carrier != nullptr; // keep the slot, or the place in the queue
+    release();
+    m_key = key;
+    m_pool = ConnectionPool::forCurrentThread(true);
+    return m_pool->acquire(this);
+}
+
+void PoolLease::release()
+{
+    if (ConnectionPool *pool = std::exchange(m_pool, nullptr))
+        pool->release(this);
+    m_carrier = nullptr;
+    m_queued = false;
+}
+
+void PoolLease::setHttp2Used(bool used)
+{
+    if (m_pool && m_carrier)
+        m_pool->setHttp2Used(this, used);
+}
+
+QNetworkAccessManager *PoolLease::manager() const
+{
+    return m_carrier ? m_carrier->manager.data() : nullptr;
+}
+
+ConnectionPool *ConnectionPool::forCurrentThread(bool create)
+{
+    if (!t_pool && create)
+        t_pool = new ConnectionPool;
+    return t_pool;
+}
+
+ConnectionPool::ConnectionPool() = default;
+
+ConnectionPool::~ConnectionPool()
+{
+    if (t_pool == this)
+        t_pool = nullptr;
+    // The managers and the cookie jar are our children.
+}
+
+int ConnectionPool::managerCount() const
+{
+    return int(std::count_if(m_carriers.cbegin(), m_carriers.cend(),
+                             [](const auto &c) { return c->owned; }));
+}
+
+int ConnectionPool::streamCount() const
+{
+    int streams = 0;
+    for (const auto &carrier : m_carriers)
+        streams += carrier->streams;
+    return streams;
+}
+
+Carrier *ConnectionPool::carrierWithRoom(const PoolKey &key)
+{
+    for (const auto &carrier : m_carriers) {
+        if (carrier->key == key && carrier->streams < carrier->capacity()
+            && (carrier->manager || !carrier->owned))
+            return carrier.get();
+    }
+    if (key.userManager) {
+        const bool known = std::any_of(m_carriers.cbegin(), m_carriers.cend(),
+                                       [&key](const auto &c) { return c->key == key; });
+        if (known)
+            return nullptr; // the application's manager is full: wait
+    } else if (managerCount() >= g_maxManagers.load()) {
+        return nullptr;
+    }
+    auto carrier = std::make_unique<Carrier>();
+    carrier->key = key;
+    // A stream's protocol is learned per origin: a new manager for an origin that answered
+    // HTTP/2 starts with HTTP/2's slot count.
+    for (const auto &other : m_carriers) {
+        if (other->key == key && other->http2 != -1)
+            carrier->http2 = other->http2;
+    }
+    if (key.userManager) {
+        carrier->manager = key.userManager;
+    } else {
+        carrier->owned = true;
+        carrier->manager = new QNetworkAccessManager(this);
+        // Like a browser's EventSources, the pool's streams share one cookie jar per thread.
+        if (!m_cookieJar)
+            m_cookieJar = new QNetworkCookieJar(this);
+        carrier->manager->setCookieJar(m_cookieJar);
+        m_cookieJar->setParent(
+                this); // setCookieJar() took it: the managers come and go, the jar stays
+        qCDebug(lcSseConnection) << "pool: new manager for" << key.origin << "now"
+                                 << managerCount() + 1;
+    }
+    m_carriers.push_back(std::move(carrier));
+    return m_carriers.back().get();
+}
+
+bool ConnectionPool::acquire(PoolLease *lease)
+{
+    // Nobody overtakes the queue: a slot that frees up goes to the longest waiting stream.
+    const bool queueAhead = std::any_of(m_waiting.cbegin(), m_waiting.cend(),
+                                        [lease](PoolLease *w) { return w->m_key == lease->m_key; });
+    if (!queueAhead) {
+        if (Carrier *carrier = carrierWithRoom(lease->m_key)) {
+            ++carrier->streams;
+            lease->m_carrier = carrier;
+            return true;
+        }
+    }
+    lease->m_queued = true;
+    m_waiting.append(lease);
+    qCDebug(lcSseConnection) << "pool: waiting for a connection to" << lease->m_key.origin
+                             << "waiting:" << m_waiting.size();
+    return false;
+}
+
+void ConnectionPool::release(PoolLease *lease)
+{
+    if (lease->m_queued) {
+        m_waiting.removeOne(lease);
+    } else if (Carrier *carrier = lease->m_carrier) {
+        --carrier->streams;
+        if (carrier->streams == 0)
+            scheduleSweep();
+    }
+    lease->m_carrier = nullptr;
+    lease->m_queued = false;
+    if (!m_waiting.isEmpty())
+        pump();
+    else if (streamCount() == 0)
+        scheduleSweep();
+}
+
+void ConnectionPool::setHttp2Used(PoolLease *lease, bool used)
+{
+    Carrier *carrier = lease->m_carrier;
+    if (carrier->key.http2Direct() || carrier->http2 == int(used))
+        return;
+    carrier->http2 = int(used);
+    qCDebug(lcSseConnection) << "pool:" << carrier->key.origin << (used ? "HTTP/2" : "HTTP/1.1")
+                             << "slots per manager:" << carrier->capacity();
+    if (used)
+        pump();
+}
+
+void ConnectionPool::pump()
+{
+    // Grants in order of arrival; a lease whose origin has no room keeps its place, and later
+    // leases of other origins may still go.
+    QList<PoolLease *> granted;
+    for (PoolLease *lease : std::as_const(m_waiting)) {
+        Carrier *carrier = carrierWithRoom(lease->m_key);
+        if (!carrier)
+            continue;
+        ++carrier->streams;
+        lease->m_carrier = carrier;
+        lease->m_queued = false;
+        granted.append(lease);
+    }
+    for (PoolLease *lease : std::as_const(granted)) {
+        m_waiting.removeOne(lease);
+        // Later, from the event loop: the stream that released its slot may be in the middle
+        // of a signal, and the granted one's owner must not run inside it.
+        QMetaObject::invokeMethod(lease->m_owner, lease->m_granted, Qt::QueuedConnection);
+    }
+}
+
+void ConnectionPool::scheduleSweep()
+{
+    if (std::exchange(m_sweepPending, true))
+        return;
+    // At the next turn of the event loop: a stream that reconnects at once (a redirect, a
+    // reconnectNow()) finds its manager, and its kept-alive connection, still there.
+    QMetaObject::invokeMethod(
+            this, [this] { sweep(); }, Qt::QueuedConnection);
+}
+
+void ConnectionPool::sweep()
+{
+    m_sweepPending = false;
+    const auto idle = [](const std::unique_ptr<Carrier> &c) { return c->streams == 0; };
+    for (const auto &carrier : m_carriers) {
+        // deleteLater: one of its replies may still be inside a signal on the stack.
+        if (idle(carrier) && carrier->owned && carrier->manager)
+            carrier->manager->deleteLater();
+    }
+    m_carriers.erase(std::remove_if(m_carriers.begin(), m_carriers.end(), idle), m_carriers.end());
+    if (!m_waiting.isEmpty())
+        pump(); // room under maxManagers again
+    if (m_carriers.empty() && m_waiting.isEmpty()) {
+        if (t_pool == this)
+            t_pool = nullptr;
+        deleteLater();
+    }
+}
+
+} // namespace QtSsePrivate
+
+using QtSsePrivate::ConnectionPool;
+
+int SseConnectionPool::maxHttp2Streams()
+{
+    return g_maxHttp2Streams.load();
+}
+void SseConnectionPool::setMaxHttp2Streams(int streams)
+{
+    g_maxHttp2Streams.store(qMax(1, streams));
+}
+int SseConnectionPool::maxManagers()
+{
+    return g_maxManagers.load();
+}
+void SseConnectionPool::setMaxManagers(int managers)
+{
+    g_maxManagers.store(qMax(1, managers));
+}
+int SseConnectionPool::managerCount()
+{
+    const ConnectionPool *pool = ConnectionPool::forCurrentThread(false);
+    return pool ? pool->managerCount() : 0;
+}
+int SseConnectionPool::streamCount()
+{
+    const ConnectionPool *pool = ConnectionPool::forCurrentThread(false);
+    return pool ? pool->streamCount() : 0;
+}
+int SseConnectionPool::waitingCount()
+{
+    const ConnectionPool *pool = ConnectionPool::forCurrentThread(false);
+    return pool ? pool->waitingCount() : 0;
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#ifndef SSECONNECTIONPOOL_P_H
+#define SSECONNECTIONPOOL_P_H
+
+//  W A R N I N G: not part of the QtSse API; it may change without notice.
+
+#include <QtSse/qtsse_export.h>
+
+#include <QtCore/qbytearray.h>
+#include <QtCore/qlist.h>
+#include <QtCore/qobject.h>
+#include <QtCore/qpointer.h>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+QT_BEGIN_NAMESPACE
+class QNetworkAccessManager;
+class QNetworkCookieJar;
+QT_END_NAMESPACE
+
+namespace QtSsePrivate {
+
+class ConnectionPool;
+struct Carrier;
+
+// What decides which streams may share a QNetworkAccessManager: the origin, the protocol mode and
+// the TLS settings (Qt 6.4 keys its connection cache by origin only, so a stream that trusts an
+// extra CA, or ignores certificate errors, must not ride on a connection verified differently).
+struct PoolKey
+{
+    QByteArray origin; // scheme://host:port
+    int protocol = 0; // SseClient::HttpProtocol
+    QByteArray tlsProfile; // empty: Qt's default verification
+    QNetworkAccessManager *userManager = nullptr; // the application's own, or null: pooled
+    bool http2Direct() const;
+    bool operator==(const PoolKey &other) const;
+};
+
+// One stream's claim on a connection slot. Owned by the stream; released by release() or its
+// destructor. While queued(), granted() comes later, by a queued call in the owner's thread.
+class QTSSE_EXPORT PoolLease
+{
+public:
+    PoolLease(QObject *owner, std::function<void()> granted);
+    ~PoolLease();
+    Q_DISABLE_COPY_MOVE(PoolLease)
+
+    // true: manager() carries the request now; false: queued (waiting for a free slot).
+    bool acquire(const PoolKey &key);
+    void release();
+    void setHttp2Used(bool used); // what the response said: raises or lowers the slot count
+    QNetworkAccessManager *manager() const;
+    bool isQueued() const { return m_queued; }
+
+private:
+    friend class ConnectionPool;
+    QObject *m_owner;
+    std::function<void()> m_granted;
+    QPointer<ConnectionPool> m_pool;
+    Carrier *m_carrier = nullptr;
+    PoolKey m_key;
+    bool m_queued = false;
+};
+
+// The connections of one thread's SseClients: QNetworkAccessManagers created on demand, each
+// carrying at most its protocol's number of streams, deleted once they carry none.
+class ConnectionPool : public QObject
+{
+    Q_OBJECT
+public:
+    static ConnectionPool *forCurrentThread(bool create);
+    ~ConnectionPool() override;
+
+    int managerCount() const; // the pool's own managers (not the application's)
+    int streamCount() const;
+    int waitingCount() const { return int(m_waiting.size()); }
+
+private:
+    friend class PoolLease;
+    ConnectionPool();
+    bool acquire(PoolLease *lease);
+    void release(PoolLease *lease);
+    void setHttp2Used(PoolLease *lease, bool used);
+    Carrier *carrierWithRoom(const PoolKey &key);
+    void grant(PoolLease *lease, Carrier *carrier);
+    void pump(); // grants queued leases what is free now
+    void scheduleSweep();
+    void sweep(); // deletes the managers that carry nothing; the pool goes once empty
+
+    std::vector<std::unique_ptr<Carrier>> m_carriers;
+    QList<PoolLease *> m_waiting; // first come, first served
+    QNetworkCookieJar *m_cookieJar = nullptr;
+    bool m_sweepPending = false;
+};
+
+} // namespace QtSsePrivate
+
+#endif // SSECONNECTIONPOOL_P_H
