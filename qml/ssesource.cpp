@@ -33,6 +33,7 @@
 static_assert(int(SseSource::Failed) == int(SseClient::Failed));
 static_assert(int(SseSource::Reconnecting) == int(SseClient::Reconnecting));
 static_assert(int(SseSource::TlsError) == int(SseClient::TlsError));
+static_assert(int(SseSource::Http2PriorKnowledge) == int(SseClient::Http2PriorKnowledge));
 static_assert(int(SseSource::RetriesExhaustedError) == int(SseClient::RetriesExhaustedError));
 
 SseSource::SseSource(QObject *parent) : QObject(parent), m_client(new SseClient(this))
@@ -60,6 +61,9 @@ SseSource::SseSource(QObject *parent) : QObject(parent), m_client(new SseClient(
     connect(c, &SseClient::connectTimeoutChanged, this, &SseSource::connectTimeoutChanged);
     connect(c, &SseClient::maxEventSizeChanged, this, &SseSource::maxEventSizeChanged);
     connect(c, &SseClient::stateChanged, this, &SseSource::stateChanged);
+    connect(c, &SseClient::httpProtocolChanged, this, &SseSource::httpProtocolChanged);
+    connect(c, &SseClient::waitingForConnectionChanged, this,
+            &SseSource::waitingForConnectionChanged);
     connect(c, &SseClient::lastEventIdChanged, this, &SseSource::lastEventIdChanged);
     connect(c, &SseClient::reconnectAttemptChanged, this, &SseSource::reconnectAttemptChanged);
     connect(c, &SseClient::nextRetryTimeChanged, this, &SseSource::nextRetryTimeChanged);

@@ -44,9 +44,13 @@ class SseSource : public QObject, public QQmlParserStatus
     Q_PROPERTY(int maxEventSize READ maxEventSize WRITE setMaxEventSize NOTIFY maxEventSizeChanged)
     Q_PROPERTY(bool ignoreSslErrors READ ignoreSslErrors WRITE setIgnoreSslErrors NOTIFY
                        ignoreSslErrorsChanged)
+    Q_PROPERTY(HttpProtocol httpProtocol READ httpProtocol WRITE setHttpProtocol NOTIFY
+                       httpProtocolChanged)
     Q_PROPERTY(QQmlListProperty<SseEventHandler> handlers READ handlers)
     // State
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(bool waitingForConnection READ isWaitingForConnection NOTIFY
+                       waitingForConnectionChanged)
     Q_PROPERTY(QString lastEventId READ lastEventId NOTIFY lastEventIdChanged)
     Q_PROPERTY(int reconnectAttempt READ reconnectAttempt NOTIFY reconnectAttemptChanged)
     Q_PROPERTY(QDateTime nextRetryTime READ nextRetryTime NOTIFY nextRetryTimeChanged)
@@ -73,6 +77,8 @@ public:
         TlsError,
     };
     Q_ENUM(Error)
+    enum HttpProtocol { AutoProtocol = 0, Http1Only, Http2PriorKnowledge };
+    Q_ENUM(HttpProtocol)
 
     explicit SseSource(QObject *parent = nullptr);
     ~SseSource() override;
@@ -107,9 +113,12 @@ public:
     void setMaxEventSize(int bytes) { m_client->setMaxEventSize(bytes); }
     bool ignoreSslErrors() const { return m_client->ignoreSslErrors(); }
     void setIgnoreSslErrors(bool ignore);
+    HttpProtocol httpProtocol() const { return HttpProtocol(m_client->httpProtocol()); }
+    void setHttpProtocol(HttpProtocol p) { m_client->setHttpProtocol(SseClient::HttpProtocol(p)); }
     QQmlListProperty<SseEventHandler> handlers();
 
     State state() const { return State(m_client->state()); }
+    bool isWaitingForConnection() const { return m_client->isWaitingForConnection(); }
     QString lastEventId() const { return m_client->lastEventId(); }
     int reconnectAttempt() const { return m_client->reconnectAttempt(); }
     QDateTime nextRetryTime() const { return m_client->nextRetryTime(); }
@@ -152,7 +161,9 @@ Q_SIGNALS:
     void connectTimeoutChanged();
     void maxEventSizeChanged();
     void ignoreSslErrorsChanged();
+    void httpProtocolChanged();
     void stateChanged();
+    void waitingForConnectionChanged();
     void lastEventIdChanged();
     void reconnectAttemptChanged();
     void nextRetryTimeChanged();

@@ -29,7 +29,9 @@ RowLayout {
     readonly property string stateText: {
         switch (line.source.state) {
         case SseSource.Open: return qsTr("Open")
-        case SseSource.Connecting: return qsTr("Connecting…")
+        case SseSource.Connecting:
+            return line.source.waitingForConnection ? qsTr("Waiting for a free connection…")
+                                                    : qsTr("Connecting…")
         case SseSource.Reconnecting: return qsTr("Reconnecting")
         case SseSource.Failed: return qsTr("Failed")
         default: return line.source.active ? qsTr("Closed (stream ended)") : qsTr("Disconnected")

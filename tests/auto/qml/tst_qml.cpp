@@ -3,6 +3,8 @@
 // property "server": scripted responses are queued from QML, requests are read back.
 #include "ssetestserver.h"
 
+#include <QtSse/SseConnectionPool>
+
 #include <QtQml/qqmlcontext.h>
 #include <QtQml/qqmlengine.h>
 #include <QtQuickTest/quicktest.h>
@@ -57,6 +59,10 @@ public:
     Q_INVOKABLE void enqueueStatus(int status, const QString &body)
     {
         m_server->enqueue(Response::status(status, body.toUtf8()));
+    }
+    Q_INVOKABLE void setPoolMaxManagers(int managers)
+    {
+        SseConnectionPool::setMaxManagers(managers);
     }
     Q_INVOKABLE void enqueueSilent() { m_server->enqueue(Response::silent()); } // never answers
     Q_INVOKABLE void closeAll() { m_server->closeAllConnections(); }

@@ -252,11 +252,36 @@ TestCase {
         verify(s.openedTime instanceof Date)
     }
 
+    function test_waitingForConnection() {
+        // One pooled manager: 6 HTTP/1.1 streams; the 7th waits, and says so.
+        server.setPoolMaxManagers(1)
+        const sources = []
+        for (let i = 0; i < 7; ++i) {
+            server.enqueueEvents("data: " + i + "\n\n", true)
+            sources.push(createTemporaryObject(sourceComponent, tc,
+                                               { url: server.url("/w" + i), active: true }))
+            if (i < 6)
+                tryCompare(sources[i], "state", SseSource.Open, timeout)
+        }
+        const waiting = spy(sources[6], "waitingForConnectionChanged")
+        tryCompare(sources[6], "waitingForConnection", true, timeout)
+        compare(sources[6].state, SseSource.Connecting)
+        compare(server.requestCount, 6)
+        sources[0].active = false
+        tryCompare(sources[6], "state", SseSource.Open, timeout)
+        compare(sources[6].waitingForConnection, false)
+        verify(waiting.count >= 1) // true may have come before the spy: open() is synchronous
+        server.setPoolMaxManagers(4096)
+    }
+
     function test_configurationProperties() {
         const s = createTemporaryObject(sourceComponent, tc, {
             maxRetries: 3, maxRetryDelay: 9000, idleTimeout: 500, connectTimeout: 700,
-            maxEventSize: 4096, retryAnyMethod: true, ignoreSslErrors: true
+            maxEventSize: 4096, retryAnyMethod: true, ignoreSslErrors: true,
+            httpProtocol: SseSource.Http1Only
         })
+        compare(s.httpProtocol, SseSource.Http1Only)
+        compare(s.waitingForConnection, false)
         compare(s.reconnectionTime, 50)
         compare(s.jitterEnabled, false)
         compare(s.maxRetries, 3)
