@@ -33,6 +33,7 @@
 static_assert(int(SseSource::Failed) == int(SseClient::Failed));
 static_assert(int(SseSource::Reconnecting) == int(SseClient::Reconnecting));
 static_assert(int(SseSource::TlsError) == int(SseClient::TlsError));
+static_assert(int(SseSource::BufferOverflowError) == int(SseClient::BufferOverflowError));
 static_assert(int(SseSource::Http2PriorKnowledge) == int(SseClient::Http2PriorKnowledge));
 static_assert(int(SseSource::RetriesExhaustedError) == int(SseClient::RetriesExhaustedError));
 

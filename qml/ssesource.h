@@ -75,6 +75,7 @@ public:
         RetriesExhaustedError,
         RedirectError,
         TlsError,
+        BufferOverflowError,
     };
     Q_ENUM(Error)
     enum HttpProtocol { AutoProtocol = 0, Http1Only, Http2PriorKnowledge };

@@ -86,6 +86,9 @@ public:
         RetriesExhaustedError, // maxRetries attempts in a row failed
         RedirectError, // https -> http, a redirect without Location, or too many redirects
         TlsError, // the certificate was not trusted, or the TLS handshake failed
+        // More unread data than the cap arrived while a slot kept the event loop busy (HTTP/2
+        // has no backpressure in Qt 6.4): the stream was dropped, to resume by Last-Event-ID
+        BufferOverflowError,
     };
     Q_ENUM(Error)
 

@@ -20,6 +20,11 @@ Q_DECLARE_LOGGING_CATEGORY(lcSseConnection)
 Q_DECLARE_LOGGING_CATEGORY(lcSsePolicy)
 Q_DECLARE_LOGGING_CATEGORY(lcSseParser)
 
+namespace QtSsePrivate {
+// The reply's read buffer: HTTP/1.1 stops reading the socket beyond it (see sendNow()).
+constexpr qint64 ReadBufferBytes = 1024 * 1024;
+}
+
 // Carries the events of one type to its listeners (one QObject per listened-to type), so a
 // listener gets Qt's connection semantics: context lifetime, thread affinity, disconnect().
 class SseEventChannel : public QObject
@@ -47,6 +52,7 @@ public:
     void onReadyRead();
     void onFinished();
     void resumeReading(); // what arrived while a slot ran a nested event loop
+    void dropOverflowingStream(qint64 unread, qint64 limit);
     void onConnectTimeout();
     void onIdleTimeout();
     void dropReply();

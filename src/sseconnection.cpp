@@ -7,6 +7,7 @@
 #include <QtNetwork/qnetworkrequest.h>
 #include <QtNetwork/qsslconfiguration.h>
 
+using QtSsePrivate::ReadBufferBytes;
 using QtSsePrivate::Verdict;
 
 namespace {
@@ -86,7 +87,6 @@ void SseClientPrivate::startRequest()
 
 void SseClientPrivate::sendRequest()
 {
-    Q_Q(SseClient);
     dropReply();
     const SseInterrupted interrupted(this);
     const QString scheme = currentUrl.scheme().toLower();
@@ -173,6 +173,15 @@ void SseClientPrivate::sendNow(QNetworkAccessManager *nam)
         reply = nam->get(request);
     else
         reply = nam->sendCustomRequest(request, currentMethod, currentBody);
+    // We read every readyRead at once, so this bound only matters while a slot blocks the event
+    // loop or runs a nested one: HTTP/1.1 then stops reading the socket (TCP backpressure)
+    // instead of buffering without limit. Only where HTTP/2 is impossible: Qt 6.4's HTTP/2 stops
+    // delivering for good once this buffer has filled (measured, tst_connectionpool_http2), so
+    // there our own cap applies instead (onReadyRead()).
+    const bool http2Possible = httpProtocol == SseClient::Http2PriorKnowledge
+            || (httpProtocol == SseClient::AutoProtocol && currentUrl.scheme() != u"http");
+    if (!http2Possible)
+        reply->setReadBufferSize(ReadBufferBytes);
     QObject::connect(reply, &QNetworkReply::metaDataChanged, q, [this] { onMetaDataChanged(); });
     QObject::connect(reply, &QNetworkReply::readyRead, q, [this] { onReadyRead(); });
     QObject::connect(reply, &QNetworkReply::finished, q, [this] { onFinished(); });

@@ -2,6 +2,9 @@
 // SseClientPrivate: the bytes of a response, fed to the parser, and its events delivered.
 #include "sseclient_p.h"
 
+#include <QtCore/qmetaobject.h>
+
+using QtSsePrivate::ReadBufferBytes;
 using QtSsePrivate::Verdict;
 
 namespace {
@@ -35,9 +38,17 @@ void SseClientPrivate::onReadyRead()
         readDeferred = true;
         if (idleTimeout > 0)
             idleTimer.start(idleTimeout); // the stream is alive
+        // HTTP/1.1 stops at the reply's read buffer (TCP backpressure); Qt 6.4's HTTP/2 keeps
+        // buffering whatever the server sends. Our own cap: what the parser may hold, plus a
+        // read buffer's worth.
+        const qint64 limit = 2 * parser.maxEventSize() + ReadBufferBytes;
+        if (reply->bytesAvailable() > limit)
+            dropOverflowingStream(reply->bytesAvailable(), limit);
         return;
     }
-    const QByteArray chunk = reply->readAll();
+    // Not readAll(): it leaves a 16 KiB buffer reserved in every reply (measured: 4.4 KiB RSS
+    // per stream at 10,000 streams).
+    const QByteArray chunk = reply->read(reply->bytesAvailable());
     if (chunk.isEmpty())
         return;
     byteCount += chunk.size();
@@ -80,6 +91,25 @@ void SseClientPrivate::onReadyRead()
     }
 }
 
+void SseClientPrivate::dropOverflowingStream(qint64 unread, qint64 limit)
+{
+    Q_Q(SseClient);
+    Verdict v;
+    v.action = Verdict::Retry;
+    v.error = SseClient::BufferOverflowError;
+    v.reason = QStringLiteral("%1 bytes arrived unread while a slot kept the event loop busy "
+                              "(limit %2): the stream is dropped and resumes from the last "
+                              "event ID")
+                       .arg(unread)
+                       .arg(limit);
+    qCWarning(lcSseConnection) << v.reason;
+    const SseInterrupted interrupted(this);
+    dropReply(); // also stops the feed() that the busy slot runs in
+    Q_EMIT q->disconnected();
+    if (!interrupted)
+        applyVerdict(v);
+}
+
 void SseClientPrivate::resumeReading()
 {
     if (!reply || alivePtr)
@@ -97,7 +127,11 @@ void SseClientPrivate::handleEvent(const SseEvent &event)
     Q_Q(SseClient);
     bool *const alive = alivePtr; // lives on onReadyRead()'s stack, outlives us if we die
     ++eventCount;
-    notifyLastEventId();
+    // Per event only for those who listen: the check is a bit test, while comparing and
+    // emitting for every event cost ~14% of a small-event stream. onReadyRead() catches up.
+    static const QMetaMethod idSignal = QMetaMethod::fromSignal(&SseClient::lastEventIdChanged);
+    if (q->isSignalConnected(idSignal))
+        notifyLastEventId();
     if (!*alive || !streamOpen)
         return; // deleted, or the stream dropped (close(), reconnectNow()) from the slot
     Q_EMIT q->eventReceived(event);

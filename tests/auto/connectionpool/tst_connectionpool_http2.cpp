@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// SseConnectionPool on HTTP/2 against nginx: prior-knowledge h2c and ALPN over TLS multiplex many
+// streams on one manager, up to SseConnectionPool::maxHttp2Streams() each.
+#include "nginxfixture.h"
+
+#include <QtSse/SseClient>
+#include <QtSse/SseConnectionPool>
+#include <QtSse/SseEvent>
+
+#include <QtTest/qtest.h>
+
+#include <memory>
+#include <vector>
+
+using namespace Qt::StringLiterals;
+using Clients = std::vector<std::unique_ptr<SseClient>>;
+
+static constexpr int Timeout = 30000; // generous: the suite must pass on a loaded machine
+
+class tst_ConnectionPoolHttp2 : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanup();
+    void priorKnowledge_data();
+    void priorKnowledge();
+    void alpnLearnsHttp2();
+    void unreadDataIsBounded_data();
+    void unreadDataIsBounded();
+
+private:
+    void open(Clients &clients, int count, const QUrl &url, SseClient::HttpProtocol protocol)
+    {
+        for (int i = 0; i < count; ++i) {
+            auto client = std::make_unique<SseClient>(url);
+            client->setHttpProtocol(protocol);
+            client->addCaCertificates(m_nginx.caCertificates());
+            connect(client.get(), &SseClient::eventReceived, this, [this] { ++m_events; });
+            client->open();
+            clients.push_back(std::move(client));
+        }
+    }
+    static int openCount(const Clients &clients)
+    {
+        int n = 0;
+        for (const auto &c : clients)
+            n += c->state() == SseClient::Open;
+        return n;
+    }
+    NginxFixture m_nginx;
+    quint16 m_h2cPort = 0;
+    int m_events = 0;
+};
+
+void tst_ConnectionPoolHttp2::initTestCase()
+{
+    NGINX_FIXTURE_SKIP_IF_UNAVAILABLE();
+    m_h2cPort = NginxFixture::freePort();
+    QVERIFY(m_h2cPort);
+    // nginx 1.22: "listen ... http2" without ssl is HTTP/2 with prior knowledge only (h2c).
+    m_nginx.addHttpConfig(QByteArray("server { listen 127.0.0.1:") + QByteArray::number(m_h2cPort)
+                          + " http2; include " + m_nginx.locationsInclude().toUtf8() + "; }\n");
+    QVERIFY(m_nginx.enableTls());
+    QVERIFY2(m_nginx.start(), qPrintable(m_nginx.errorString() + m_nginx.errorLog()));
+}
+
+void tst_ConnectionPoolHttp2::cleanup()
+{
+    SseConnectionPool::setMaxHttp2Streams(100);
+    QTRY_COMPARE_WITH_TIMEOUT(SseConnectionPool::managerCount(), 0, Timeout);
+}
+
+void tst_ConnectionPoolHttp2::priorKnowledge_data()
+{
+    QTest::addColumn<int>("streams");
+    QTest::addColumn<int>("perConnection");
+    QTest::addColumn<int>("managers");
+    QTest::addRow("100 on one connection") << 100 << 100 << 1;
+    QTest::addRow("150 streams, 100 per connection") << 150 << 100 << 2;
+    QTest::addRow("90 streams, 40 per connection") << 90 << 40 << 3;
+}
+
+void tst_ConnectionPoolHttp2::priorKnowledge()
+{
+    QFETCH(int, streams);
+    QFETCH(int, perConnection);
+    QFETCH(int, managers);
+    SseConnectionPool::setMaxHttp2Streams(perConnection);
+    const QString channel = u"h2c-%1-%2"_s.arg(streams).arg(perConnection);
+    QUrl url(m_nginx.subscriberUrl(channel));
+    url.setPort(m_h2cPort);
+    Clients clients;
+    m_events = 0;
+    open(clients, streams, url, SseClient::Http2PriorKnowledge);
+    QTRY_COMPARE_WITH_TIMEOUT(openCount(clients), streams, Timeout);
+    QCOMPARE(SseConnectionPool::managerCount(), managers);
+    QCOMPARE(SseConnectionPool::waitingCount(), 0);
+    QVERIFY2(m_nginx.publish(channel, "to all"), qPrintable(m_nginx.errorString()));
+    QTRY_COMPARE_WITH_TIMEOUT(m_events, streams, Timeout); // none stalled inside Qt
+}
+
+void tst_ConnectionPoolHttp2::alpnLearnsHttp2()
+{
+    // https: the first streams go out as if HTTP/1.1 (6 per manager); once a response says
+    // HTTP/2 (ALPN), the manager takes up to maxHttp2Streams(): 100 streams on one connection.
+    const QString channel = u"alpn"_s;
+    const QUrl url = m_nginx.tlsUrl(u"/sub/"_s + channel);
+    Clients clients;
+    m_events = 0;
+    open(clients, 1, url, SseClient::AutoProtocol);
+    QTRY_COMPARE_WITH_TIMEOUT(openCount(clients), 1, Timeout);
+    open(clients, 99, url, SseClient::AutoProtocol);
+    QTRY_COMPARE_WITH_TIMEOUT(openCount(clients), 100, Timeout);
+    QCOMPARE(SseConnectionPool::managerCount(), 1);
+    QVERIFY2(m_nginx.publish(channel, "to all"), qPrintable(m_nginx.errorString()));
+    QTRY_COMPARE_WITH_TIMEOUT(m_events, 100, Timeout);
+    // The same origin with HTTP/1.1 only is another pool: 6 streams per manager.
+    open(clients, 12, url, SseClient::Http1Only);
+    QTRY_COMPARE_WITH_TIMEOUT(openCount(clients), 112, Timeout);
+    QCOMPARE(SseConnectionPool::managerCount(), 3);
+    clients.clear();
+    const QString log = m_nginx.accessLog();
+    QVERIFY2(log.contains(u"HTTP/2.0"_s), qPrintable(log.left(2000)));
+}
+
+void tst_ConnectionPoolHttp2::unreadDataIsBounded_data()
+{
+    QTest::addColumn<bool>("http2");
+    QTest::addRow("HTTP/1.1: TCP backpressure") << false;
+    QTest::addRow("h2c: dropped at the cap, resumed") << true;
+}
+
+void tst_ConnectionPoolHttp2::unreadDataIsBounded()
+{
+    // A slot runs a nested event loop (a modal dialog) on the first event while the server
+    // sends 4 MB more. HTTP/1.1 stops reading at the reply's read buffer; HTTP/2 has no
+    // backpressure in Qt 6.4 (and a read buffer size would stall it for good), so the client
+    // drops the stream at its cap (2 x maxEventSize + 1 MiB) and resumes from the last event ID.
+    // Either way every message arrives exactly once.
+    QFETCH(bool, http2);
+    const QString channel = http2 ? u"unread-h2"_s : u"unread-h1"_s;
+    QUrl url(m_nginx.subscriberUrl(channel));
+    if (http2)
+        url.setPort(m_h2cPort);
+    SseClient client(url);
+    client.setHttpProtocol(http2 ? SseClient::Http2PriorKnowledge : SseClient::Http1Only);
+    client.setMaxEventSize(64 * 1024);
+    client.setReconnectionTime(50);
+    // Seen here in 1 of 3 runs: after the dropped stream, the resumed h2c stream from nchan stalls
+    // part-way (curl resumes the same backlog fine; no frame arrives, no error): a dead stream,
+    // which is what idleTimeout is for. It ends the stall and resumes; nothing is lost.
+    if (http2)
+        client.setIdleTimeout(2000);
+    QList<QByteArray> messages;
+    for (int i = 0; i < 128; ++i)
+        messages.append(QByteArray::number(i) + ' ' + QByteArray(32 * 1024, 'x'));
+    QList<QByteArray> received;
+    QList<SseClient::Error> errors;
+    bool nested = false;
+    bool overflowed = false;
+    connect(&client, &SseClient::errorOccurred, this,
+            [&errors](SseClient::Error e) { errors.append(e); });
+    connect(&client, &SseClient::eventReceived, this, [&](const SseEvent &event) {
+        received.append(event.data().toUtf8());
+        if (std::exchange(nested, true))
+            return;
+        QVERIFY2(m_nginx.publishBatch(channel, messages.mid(1)), qPrintable(m_nginx.errorString()));
+        // Still inside the slot: let the data come (and, on HTTP/2, overflow).
+        overflowed = QTest::qWaitFor([&] { return !errors.isEmpty(); }, 3000);
+    });
+    client.open();
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), SseClient::Open, Timeout);
+    QVERIFY(m_nginx.publish(channel, messages.first()));
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), messages.size(), Timeout);
+    QCOMPARE(received, messages);
+    QCOMPARE(overflowed, http2);
+    if (http2) {
+        QVERIFY(!errors.isEmpty());
+        QCOMPARE(errors.first(), SseClient::BufferOverflowError);
+        for (SseClient::Error e : errors.mid(1))
+            QCOMPARE(e, SseClient::TimeoutError); // the stall above, if it happened
+    } else {
+        QCOMPARE(errors, QList<SseClient::Error>());
+    }
+}
+
+QTEST_MAIN(tst_ConnectionPoolHttp2)
+#include "tst_connectionpool_http2.moc"
