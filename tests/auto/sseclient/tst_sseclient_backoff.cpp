@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// SseClient's reconnection delays: network errors and the exponential backoff, its reset by an
+// opened stream, the server's retry: field and the jitter. The expected delays come from the
+// private policy (QtSsePrivate::Backoff, exported).
+#include "ssepolicy_p.h"
+#include "sseclienttest.h"
+
+#include <QtCore/qset.h>
+
+class tst_SseClientBackoff : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    // 7. network errors and backoff
+    void connectionRefusedBackoff_data();
+    void connectionRefusedBackoff();
+    void openedStreamResetsBackoff();
+    // 9. retry: and jitter
+    void serverRetryField();
+    void jitterRange_data();
+    void jitterRange();
+};
+
+// ---- 7. network errors ----------------------------------------------------------------------
+
+void tst_SseClientBackoff::connectionRefusedBackoff_data()
+{
+    QTest::addColumn<int>("maxRetries");
+    QTest::addColumn<int>("maxDelay");
+    QTest::addColumn<QList<int>>("delays");
+    QTest::addColumn<bool>("exhausted");
+
+    QTest::newRow("exponential") << -1 << 30000 << QList<int> {50, 100, 200, 400} << false;
+    QTest::newRow("capped at 150") << -1 << 150 << QList<int> {50, 100, 150, 150} << false;
+    QTest::newRow("maxRetries 2") << 2 << 30000 << QList<int> {50, 100} << true;
+    QTest::newRow("maxRetries 0") << 0 << 30000 << QList<int> {} << true;
+}
+
+void tst_SseClientBackoff::connectionRefusedBackoff()
+{
+    QFETCH(int, maxRetries);
+    QFETCH(int, maxDelay);
+    QFETCH(QList<int>, delays);
+    QFETCH(bool, exhausted);
+
+    QUrl url;
+    {
+        SseTestServer gone;
+        QVERIFY(gone.listen());
+        url = gone.url(u"/events"_s);
+        gone.stopListening(); // connections to this port are refused from now on
+    }
+
+    SseClient client;
+    configure(client, url);
+    client.setMaxRetries(maxRetries);
+    client.setMaxRetryDelay(maxDelay);
+    int attempts = 0;
+    connect(&client, &SseClient::aboutToSendRequest, this, [&attempts] { ++attempts; });
+    QSignalSpy stateSpy(&client, &SseClient::stateChanged);
+    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
+    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
+    QSignalSpy closedSpy(&client, &SseClient::closed);
+    client.open();
+
+    if (exhausted) {
+        QVERIFY(closedSpy.wait(Timeout));
+        QCOMPARE(client.state(), SseClient::Failed);
+        QCOMPARE(client.error(), SseClient::RetriesExhaustedError);
+        QCOMPARE(attempts, delays.size() + 1);
+        QList<SseClient::Error> expectedErrors(delays.size() + 1, SseClient::ConnectionError);
+        expectedErrors.append(SseClient::RetriesExhaustedError);
+        QCOMPARE(errorsOf(errorSpy), expectedErrors);
+        QCOMPARE(argsOf(scheduledSpy, 1), delays);
+    } else {
+        TRY_VERIFY(scheduledSpy.size() >= delays.size());
+        client.close();
+        QCOMPARE(argsOf(scheduledSpy, 1).mid(0, delays.size()), delays);
+        QVERIFY(errorsOf(errorSpy).size() >= delays.size());
+        for (SseClient::Error e : errorsOf(errorSpy))
+            QCOMPARE(e, SseClient::ConnectionError);
+    }
+    QVERIFY(!client.errorString().isEmpty());
+    // attempt numbers count up from 1; the delays are the policy's (QtSsePrivate::Backoff)
+    QtSsePrivate::Backoff policy;
+    policy.reconnectionTime = 50;
+    policy.maxDelay = maxDelay;
+    policy.jitter = false;
+    for (int i = 0; i < delays.size(); ++i) {
+        QCOMPARE(scheduledSpy.at(i).at(0).toInt(), i + 1);
+        QCOMPARE(scheduledSpy.at(i).at(1).toLongLong(), policy.delay(i + 1));
+    }
+    QCOMPARE(stateSpy.at(0).at(0).value<SseClient::State>(), SseClient::Connecting);
+    if (!delays.isEmpty())
+        QCOMPARE(stateSpy.at(1).at(0).value<SseClient::State>(), SseClient::Reconnecting);
+}
+
+void tst_SseClientBackoff::openedStreamResetsBackoff()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::status(503, "busy"));
+    server.enqueue(Response::status(503, "busy"));
+    server.enqueue(endingStream("data: a\n\n")); // opens, then ends
+    server.enqueue(Response::status(503, "busy"));
+    server.enqueue(Response::status(503, "busy"));
+    server.enqueue(Response::sse().send("data: b\n\n").holdOpen());
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
+    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
+    client.open();
+    TRY_COMPARE(eventSpy.size(), 2);
+    // failures grow the delay; the opened stream resets it: its end waits reconnectionTime
+    QCOMPARE(argsOf(scheduledSpy, 1), QList<int>({50, 100, 50, 50, 100}));
+    QCOMPARE(argsOf(scheduledSpy, 0), QList<int>({1, 2, 1, 2, 3}));
+    QCOMPARE(client.reconnectAttempt(), 0);
+    client.close();
+}
+
+// ---- 9. retry: and jitter -------------------------------------------------------------------
+
+void tst_SseClientBackoff::serverRetryField()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(endingStream("retry: 80\ndata: a\n\n"));
+    server.enqueue(Response::sse().holdOpen());
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    QSignalSpy timeSpy(&client, &SseClient::reconnectionTimeChanged);
+    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
+    client.open();
+    QVERIFY(scheduledSpy.wait(Timeout));
+    QCOMPARE(argsOf(timeSpy, 0), QList<int> {80});
+    QCOMPARE(client.reconnectionTime(), 80);
+    QCOMPARE(argsOf(scheduledSpy, 1), QList<int> {80});
+    TRY_COMPARE(client.state(), SseClient::Open);
+    QCOMPARE(server.requestCount(), 2);
+    client.close();
+}
+
+void tst_SseClientBackoff::jitterRange_data()
+{
+    QTest::addColumn<bool>("failures"); // else: opened streams that end
+    QTest::newRow("stream ends") << false;
+    QTest::newRow("failures") << true;
+}
+
+void tst_SseClientBackoff::jitterRange()
+{
+    QFETCH(bool, failures);
+    constexpr int samples = 6;
+
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.setHandler([failures](const Request &) {
+        return failures ? Response::status(503, "busy") : endingStream("retry: 40\ndata: x\n\n");
+    });
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    client.setReconnectionTime(40);
+    client.setMaxRetryDelay(100);
+    client.setJitterEnabled(true);
+    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
+    client.open();
+    TRY_VERIFY(scheduledSpy.size() >= samples);
+    client.close();
+
+    QtSsePrivate::Backoff policy;
+    policy.reconnectionTime = 40;
+    policy.maxDelay = 100;
+    const QList<int> delays = argsOf(scheduledSpy, 1).mid(0, samples);
+    bool lengthened = false;
+    QSet<int> distinct;
+    for (int i = 0; i < samples; ++i) {
+        const qint64 base = failures ? policy.baseDelay(i + 1) : 40;
+        QVERIFY2(delays.at(i) >= base && delays.at(i) <= base + base / 2,
+                 qPrintable(u"delay %1 of %2, base %3"_s.arg(delays.at(i)).arg(i).arg(base)));
+        lengthened = lengthened || delays.at(i) > base;
+        distinct.insert(delays.at(i));
+    }
+    QVERIFY(lengthened);
+    if (!failures)
+        QVERIFY(distinct.size() > 1); // the same base, spread out
+}
+
+QTEST_MAIN(tst_SseClientBackoff)
+#include "tst_sseclient_backoff.moc"

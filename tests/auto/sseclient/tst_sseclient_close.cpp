@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// SseClient's close(), deletion and reconnectNow() in each state: nothing follows, no request,
+// no open connection.
+#include "sseclienttest.h"
+
+class tst_SseClientClose : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    // 15. close, delete, reconnectNow
+    void closeInState_data();
+    void closeInState();
+    void deleteInState_data();
+    void deleteInState();
+    void reconnectNowWhileReconnecting();
+    void reconnectNowWhileOpen();
+};
+
+// ---- 15. close, delete, reconnectNow --------------------------------------------------------
+
+// Brings a client (configured, not yet open) to "Connecting", "Open" or "Reconnecting" with a
+// server that would go on (send more events, answer a retry) if the client let it.
+static void driveTo(SseClient *client, SseTestServer *server, const QString &state)
+{
+    if (state == "Connecting"_L1) {
+        server->enqueue(Response::silent());
+        client->open();
+        TRY_COMPARE(server->requestCount(), 1);
+        QCOMPARE(client->state(), SseClient::Connecting);
+    } else if (state == "Open"_L1) {
+        server->enqueue(Response::sse()
+                                .chunked()
+                                .send("data: a\n\n")
+                                .pause(50)
+                                .send("data: b\n\n")
+                                .pause(50)
+                                .send("data: c\n\n"));
+        QSignalSpy eventSpy(client, &SseClient::eventReceived);
+        client->open();
+        QVERIFY(eventSpy.wait(Timeout));
+        QCOMPARE(client->state(), SseClient::Open);
+    } else {
+        client->setReconnectionTime(100);
+        server->enqueue(Response::status(503, "busy"));
+        QSignalSpy scheduledSpy(client, &SseClient::reconnectScheduled);
+        client->open();
+        QVERIFY(scheduledSpy.wait(Timeout));
+        QCOMPARE(client->state(), SseClient::Reconnecting);
+    }
+    server->setHandler([](const Request &) { return endingStream("data: more\n\n"); });
+}
+
+void tst_SseClientClose::closeInState_data()
+{
+    QTest::addColumn<QString>("state");
+    QTest::addColumn<QStringList>("closeSignals");
+
+    QTest::newRow("Connecting") << u"Connecting"_s
+                                << QStringList({u"stateChanged:Closed"_s, u"closed"_s});
+    QTest::newRow("Open") << u"Open"_s << QStringList({u"stateChanged:Closed"_s, u"closed"_s});
+    QTest::newRow("Reconnecting") << u"Reconnecting"_s
+                                  << QStringList({u"nextRetryTimeChanged"_s,
+                                                  u"stateChanged:Closed"_s, u"closed"_s});
+}
+
+void tst_SseClientClose::closeInState()
+{
+    QFETCH(QString, state);
+    QFETCH(QStringList, closeSignals);
+
+    SseTestServer server;
+    QVERIFY(server.listen());
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    SignalLog log(&client);
+    driveTo(&client, &server, state);
+    if (QTest::currentTestFailed())
+        return;
+
+    const int requests = server.requestCount();
+    QSignalSpy requestSpy(&server, &SseTestServer::requestReceived);
+    log.names.clear();
+    client.close();
+    QCOMPARE(log.names, closeSignals);
+    QCOMPARE(client.state(), SseClient::Closed);
+    QCOMPARE(client.readyState(), SseClient::CLOSED);
+    QVERIFY(!client.nextRetryTime().isValid());
+
+    log.names.clear();
+    QVERIFY(!requestSpy.wait(Quiet)); // past the retry delay and the server's next events
+    TRY_COMPARE(server.openConnections(), 0); // the request or stream was aborted
+    QCOMPARE(log.names, QStringList());
+    QCOMPARE(server.requestCount(), requests);
+
+    client.close(); // again: nothing
+    QCOMPARE(log.names, QStringList());
+}
+
+void tst_SseClientClose::deleteInState_data()
+{
+    QTest::addColumn<QString>("state");
+    QTest::newRow("Connecting") << u"Connecting"_s;
+    QTest::newRow("Open") << u"Open"_s;
+    QTest::newRow("Reconnecting") << u"Reconnecting"_s;
+}
+
+void tst_SseClientClose::deleteInState()
+{
+    QFETCH(QString, state);
+
+    SseTestServer server;
+    QVERIFY(server.listen());
+    auto *client = new SseClient;
+    configure(*client, server.url(u"/events"_s));
+    driveTo(client, &server, state);
+    if (QTest::currentTestFailed()) {
+        delete client;
+        return;
+    }
+    const int requests = server.requestCount();
+    QSignalSpy requestSpy(&server, &SseTestServer::requestReceived);
+    delete client;
+    QVERIFY(!requestSpy.wait(Quiet));
+    TRY_COMPARE(server.openConnections(), 0);
+    QCOMPARE(server.requestCount(), requests);
+}
+
+void tst_SseClientClose::reconnectNowWhileReconnecting()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::status(503, "busy"));
+    server.enqueue(Response::sse().holdOpen());
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    client.setReconnectionTime(60000); // far beyond the test's patience
+    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
+    QSignalSpy openedSpy(&client, &SseClient::opened);
+    client.open();
+    QVERIFY(scheduledSpy.wait(Timeout));
+    QCOMPARE(scheduledSpy.at(0).at(1).toInt(), 60000);
+    QCOMPARE(client.state(), SseClient::Reconnecting);
+    client.reconnectNow();
+    QCOMPARE(client.state(), SseClient::Connecting);
+    QVERIFY(!client.nextRetryTime().isValid());
+    QVERIFY(openedSpy.wait(Timeout));
+    QCOMPARE(server.requestCount(), 2);
+    QCOMPARE(scheduledSpy.size(), 1);
+    client.close();
+}
+
+void tst_SseClientClose::reconnectNowWhileOpen()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::sse().send("id: 5\ndata: a\n\n").holdOpen());
+    server.enqueue(Response::sse().send("data: b\n\n").holdOpen());
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
+    QSignalSpy disconnectedSpy(&client, &SseClient::disconnected);
+    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
+    QSignalSpy closedConnections(&server, &SseTestServer::connectionClosed);
+    client.open();
+    QVERIFY(eventSpy.wait(Timeout));
+    client.reconnectNow();
+    QCOMPARE(disconnectedSpy.size(), 1);
+    QCOMPARE(client.state(), SseClient::Connecting);
+    TRY_COMPARE(eventSpy.size(), 2);
+    QCOMPARE(dataOf(eventSpy), QStringList({u"a"_s, u"b"_s}));
+    QCOMPARE(server.requestCount(), 2);
+    QCOMPARE(server.requests().at(1).header("Last-Event-ID"), "5");
+    QCOMPARE(scheduledSpy.size(), 0);
+    TRY_VERIFY(!closedConnections.isEmpty());
+    QCOMPARE(closedConnections.at(0).at(0).toInt(), 0); // the first stream was ended
+    QCOMPARE(client.state(), SseClient::Open);
+    client.close();
+}
+
+QTEST_MAIN(tst_SseClientClose)
+#include "tst_sseclient_close.moc"

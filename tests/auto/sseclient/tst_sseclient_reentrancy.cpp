@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// SseClient re-entered from its own signals: close() or delete from a slot connected to each
+// signal along a script, and a nested event loop in a slot.
+#include "sseclienttest.h"
+
+#include <QtCore/qeventloop.h>
+#include <QtCore/qpointer.h>
+#include <QtCore/qtimer.h>
+
+// Closes or deletes the client from a slot connected to one of its signals, on the n-th emission.
+class SlotAction : public QObject
+{
+    Q_OBJECT
+public:
+    enum Mode { Close, Delete };
+    SlotAction(SseClient *client, const QByteArray &signal, int nth, Mode mode,
+               const SignalLog *log, const SseTestServer *server)
+        : m_client(client), m_nth(nth), m_mode(mode), m_log(log), m_server(server)
+    {
+        const QMetaObject *mo = client->metaObject();
+        const int index = mo->indexOfSignal(QMetaObject::normalizedSignature(signal.constData()));
+        valid = index >= 0;
+        if (valid)
+            connect(client, mo->method(index), this,
+                    staticMetaObject.method(staticMetaObject.indexOfSlot("act()")));
+    }
+    bool valid = false;
+    bool done = false;
+    qsizetype logMark = -1; // log entries before this index came before or from close()
+    int requestsAtAction = -1;
+    SseClient::State stateAtAction = SseClient::Closed;
+
+public Q_SLOTS:
+    void act()
+    {
+        if (done || ++m_seen < m_nth)
+            return;
+        done = true;
+        requestsAtAction = m_server->requestCount();
+        stateAtAction = m_client->state();
+        if (m_mode == Close) {
+            m_client->close();
+            logMark = m_log->names.size();
+        } else {
+            delete m_client.data();
+        }
+    }
+
+private:
+    QPointer<SseClient> m_client;
+    const int m_nth;
+    const Mode m_mode;
+    const SignalLog *m_log;
+    const SseTestServer *m_server;
+    int m_seen = 0;
+};
+
+class tst_SseClientReentrancy : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    // 15. close, delete from a slot; nested event loops
+    void closeFromSlot_data();
+    void closeFromSlot();
+    void deleteFromSlot_data();
+    void deleteFromSlot();
+    void nestedEventLoopInSlot_data();
+    void nestedEventLoopInSlot();
+};
+
+// The rows name a signal and which emission of it, along this script: a stream (a comment, a
+// retry:, an id, two events in one write) that ends, a 503, then a 404.
+static void slotRows()
+{
+    QTest::addColumn<QByteArray>("signal");
+    QTest::addColumn<int>("nth");
+
+    QTest::newRow("stateChanged Connecting (in open())")
+            << QByteArray("stateChanged(SseClient::State)") << 1;
+    QTest::newRow("aboutToSendRequest") << QByteArray("aboutToSendRequest(QNetworkRequest*)") << 1;
+    QTest::newRow("openedTimeChanged") << QByteArray("openedTimeChanged(QDateTime)") << 1;
+    QTest::newRow("stateChanged Open") << QByteArray("stateChanged(SseClient::State)") << 2;
+    QTest::newRow("opened") << QByteArray("opened()") << 1;
+    QTest::newRow("commentReceived") << QByteArray("commentReceived(QString)") << 1;
+    QTest::newRow("reconnectionTimeChanged (retry:)")
+            << QByteArray("reconnectionTimeChanged(int)") << 1;
+    QTest::newRow("lastEventIdChanged") << QByteArray("lastEventIdChanged(QString)") << 1;
+    QTest::newRow("eventReceived, more in the chunk") << QByteArray("eventReceived(SseEvent)") << 1;
+    QTest::newRow("countersChanged") << QByteArray("countersChanged()") << 1;
+    QTest::newRow("disconnected") << QByteArray("disconnected()") << 1;
+    QTest::newRow("reconnectAttemptChanged") << QByteArray("reconnectAttemptChanged(int)") << 1;
+    QTest::newRow("nextRetryTimeChanged (scheduled)")
+            << QByteArray("nextRetryTimeChanged(QDateTime)") << 1;
+    QTest::newRow("stateChanged Reconnecting") << QByteArray("stateChanged(SseClient::State)") << 3;
+    QTest::newRow("reconnectScheduled") << QByteArray("reconnectScheduled(int,int)") << 1;
+    QTest::newRow("nextRetryTimeChanged (retry starts)")
+            << QByteArray("nextRetryTimeChanged(QDateTime)") << 2;
+    QTest::newRow("stateChanged Connecting (retry)")
+            << QByteArray("stateChanged(SseClient::State)") << 4;
+    QTest::newRow("errorOccurred (503)") << QByteArray("errorOccurred(SseClient::Error)") << 1;
+    QTest::newRow("reconnectAttemptChanged (after 503)")
+            << QByteArray("reconnectAttemptChanged(int)") << 2;
+    QTest::newRow("stateChanged Reconnecting (after 503)")
+            << QByteArray("stateChanged(SseClient::State)") << 5;
+    QTest::newRow("errorOccurred (404)") << QByteArray("errorOccurred(SseClient::Error)") << 2;
+    QTest::newRow("stateChanged Failed") << QByteArray("stateChanged(SseClient::State)") << 7;
+    QTest::newRow("closed") << QByteArray("closed()") << 1;
+}
+
+static void enqueueSlotScript(SseTestServer &server)
+{
+    server.enqueue(endingStream(": hi\nretry: 20\nid: 1\ndata: 1\n\ndata: 2\n\n"));
+    server.enqueue(Response::status(503, "busy"));
+    server.enqueue(Response::status(404, "gone"));
+    server.setHandler([](const Request &) { return endingStream("data: more\n\n"); });
+}
+
+void tst_SseClientReentrancy::closeFromSlot_data()
+{
+    slotRows();
+}
+
+void tst_SseClientReentrancy::closeFromSlot()
+{
+    QFETCH(QByteArray, signal);
+    QFETCH(int, nth);
+
+    SseTestServer server;
+    QVERIFY(server.listen());
+    enqueueSlotScript(server);
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    SignalLog log(&client);
+    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
+    QSignalSpy requestSpy(&server, &SseTestServer::requestReceived);
+    SlotAction action(&client, signal, nth, SlotAction::Close, &log, &server);
+    QVERIFY(action.valid);
+    client.open();
+    TRY_VERIFY(action.done);
+
+    QVERIFY(client.state() == SseClient::Closed || client.state() == SseClient::Failed);
+    const QStringList before = log.names.mid(0, action.logMark);
+    QVERIFY(!requestSpy.wait(Quiet));
+    QCOMPARE(server.requestCount(), action.requestsAtAction);
+    TRY_COMPARE(server.openConnections(), 0);
+    // After close(), nothing; unless the client had already ended (Failed: close() does nothing)
+    // and the slot ran inside that transition, whose closed() still follows.
+    const QStringList after = log.names.mid(action.logMark);
+    if (action.stateAtAction == SseClient::Failed && signal.startsWith("stateChanged"))
+        QCOMPARE(after, QStringList {u"closed"_s});
+    else
+        QVERIFY2(after.isEmpty(), qPrintable(u"after close(): "_s + after.join(u", "_s)));
+    if (signal.startsWith("eventReceived"))
+        QCOMPARE(eventSpy.size(), 1);
+    QVERIFY(client.state() == SseClient::Closed || client.state() == SseClient::Failed);
+    // close() is the last thing the client did: its state and closed() were emitted by it
+    if (client.state() == SseClient::Closed && !signal.startsWith("closed"))
+        QCOMPARE(before.mid(before.size() - 2),
+                 QStringList({u"stateChanged:Closed"_s, u"closed"_s}));
+}
+
+void tst_SseClientReentrancy::deleteFromSlot_data()
+{
+    slotRows();
+}
+
+void tst_SseClientReentrancy::deleteFromSlot()
+{
+    QFETCH(QByteArray, signal);
+    QFETCH(int, nth);
+
+    SseTestServer server;
+    QVERIFY(server.listen());
+    enqueueSlotScript(server);
+    auto *client = new SseClient;
+    QPointer<SseClient> guard(client);
+    configure(*client, server.url(u"/events"_s));
+    SignalLog log(client);
+    int events = 0;
+    connect(client, &SseClient::eventReceived, this, [&events] { ++events; });
+    QSignalSpy requestSpy(&server, &SseTestServer::requestReceived);
+    SlotAction action(client, signal, nth, SlotAction::Delete, &log, &server);
+    QVERIFY(action.valid);
+    client->open();
+    TRY_VERIFY(guard.isNull());
+
+    QVERIFY(!requestSpy.wait(Quiet));
+    QCOMPARE(server.requestCount(), action.requestsAtAction);
+    TRY_COMPARE(server.openConnections(), 0);
+    if (signal.startsWith("eventReceived"))
+        QCOMPARE(events, 1);
+}
+
+// A slot that runs a nested event loop (a modal dialog) while more of the stream arrives: the
+// events keep their order, none is lost or doubled, and none is delivered inside that slot.
+void tst_SseClientReentrancy::nestedEventLoopInSlot_data()
+{
+    QTest::addColumn<bool>("streamEnds"); // during the nested loop
+    QTest::newRow("stream goes on") << false;
+    QTest::newRow("stream ends meanwhile") << true;
+}
+
+void tst_SseClientReentrancy::nestedEventLoopInSlot()
+{
+    QFETCH(bool, streamEnds);
+
+    SseTestServer server;
+    QVERIFY(server.listen());
+    Response r = Response::sse().chunked().send("data: 1\n\ndata: 2\n\n");
+    r.pause(50).send("data: 3\n\n").pause(50).send("data: 4\n\ndata: 5\n\n");
+    if (streamEnds)
+        r.close();
+    else
+        r.pause(200).send("data: 6\n\n").holdOpen();
+    server.enqueue(r);
+    server.setHandler([](const Request &) { return Response::sse().holdOpen(); });
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    QStringList received;
+    int depth = 0;
+    bool nested = false;
+    connect(&client, &SseClient::eventReceived, this, [&](const SseEvent &e) {
+        received.append(e.data());
+        nested = nested || depth > 0;
+        if (e.data() != "1"_L1)
+            return;
+        ++depth;
+        QEventLoop loop; // a modal dialog, while the server sends 3, 4, 5 (and maybe ends)
+        QTimer::singleShot(250, &loop, &QEventLoop::quit);
+        loop.exec();
+        --depth;
+    });
+    client.open();
+    TRY_VERIFY(received.size() >= (streamEnds ? 5 : 6));
+    QCOMPARE(received.mid(0, 5), QStringList({u"1"_s, u"2"_s, u"3"_s, u"4"_s, u"5"_s}));
+    if (!streamEnds)
+        QCOMPARE(received, QStringList({u"1"_s, u"2"_s, u"3"_s, u"4"_s, u"5"_s, u"6"_s}));
+    QVERIFY(!nested);
+    client.close();
+}
+
+QTEST_MAIN(tst_SseClientReentrancy)
+#include "tst_sseclient_reentrancy.moc"

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// SseClient's request (headers, Last-Event-ID) and how a stream opens: the Content-Type check
+// and a 204.
+#include "sseclienttest.h"
+
+class tst_SseClientRequest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    // 1. request headers and Last-Event-ID
+    void requestHeaders();
+    void lastEventIdSentOnReconnect();
+    void presetLastEventIdSentOnFirstRequest();
+    void emptyIdResetsLastEventId();
+    void userLastEventIdHeaderIgnored_data();
+    void userLastEventIdHeaderIgnored();
+    // 2. opening
+    void opensOnEventStream_data();
+    void opensOnEventStream();
+    void wrongContentTypeFails_data();
+    void wrongContentTypeFails();
+    // 3. 204
+    void noContentCloses();
+};
+
+// ---- 1. request headers ----------------------------------------------------------------------
+
+void tst_SseClientRequest::requestHeaders()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::sse().send("data: a\n\n").holdOpen());
+
+    SseClient client;
+    configure(client, server.url(u"/events?topic=x"_s));
+    client.setRawHeaders({{"X-Api-Key", "k1"}, {"X-Trace", "t1"}, {"X-Remove", "r"}});
+    client.setRawHeader("X-Trace", "t2"); // replaces
+    client.setRawHeader("x-remove", {}); // removes, case-insensitively
+    client.setRawHeader("X-Added", "a");
+    QCOMPARE(client.rawHeaders(),
+             Headers({{"X-Api-Key", "k1"}, {"X-Trace", "t2"}, {"X-Added", "a"}}));
+    QSignalSpy openedSpy(&client, &SseClient::opened);
+    client.open();
+    QVERIFY(openedSpy.wait(Timeout));
+
+    QCOMPARE(server.requestCount(), 1);
+    const Request r = server.requests().at(0);
+    QCOMPARE(r.method, "GET");
+    QCOMPARE(r.target, "/events?topic=x");
+    QCOMPARE(r.header("Accept"), "text/event-stream");
+    QCOMPARE(headerCount(r, "Accept"), 1);
+    QCOMPARE(r.header("Cache-Control"), "no-cache");
+    QCOMPARE(headerCount(r, "Cache-Control"), 1);
+    QCOMPARE(r.header("X-Api-Key"), "k1");
+    QCOMPARE(r.header("X-Trace"), "t2");
+    QCOMPARE(headerCount(r, "X-Trace"), 1);
+    QCOMPARE(r.header("X-Added"), "a");
+    QVERIFY(!r.hasHeader("X-Remove"));
+    QVERIFY(!r.hasHeader("Last-Event-ID")); // lastEventId is empty
+    QVERIFY(r.body.isEmpty());
+    client.close();
+}
+
+void tst_SseClientRequest::lastEventIdSentOnReconnect()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(endingStream("id: 41\ndata: a\n\nid: 42\ndata: b\n\n"));
+    server.enqueue(Response::sse().holdOpen());
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    QSignalSpy idSpy(&client, &SseClient::lastEventIdChanged);
+    client.open();
+    TRY_COMPARE(server.requestCount(), 2);
+    TRY_COMPARE(client.state(), SseClient::Open);
+
+    QVERIFY(!server.requests().at(0).hasHeader("Last-Event-ID"));
+    QCOMPARE(server.requests().at(1).header("Last-Event-ID"), "42");
+    QCOMPARE(headerCount(server.requests().at(1), "Last-Event-ID"), 1);
+    QCOMPARE(client.lastEventId(), u"42"_s);
+    QCOMPARE(idSpy.size(), 2);
+    QCOMPARE(idSpy.at(0).at(0).toString(), u"41"_s);
+    QCOMPARE(idSpy.at(1).at(0).toString(), u"42"_s);
+    client.close();
+}
+
+void tst_SseClientRequest::presetLastEventIdSentOnFirstRequest()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::sse().holdOpen());
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    QSignalSpy idSpy(&client, &SseClient::lastEventIdChanged);
+    client.setLastEventId(u"x"_s);
+    QCOMPARE(client.lastEventId(), u"x"_s);
+    QCOMPARE(idSpy.size(), 1);
+    client.open();
+    TRY_COMPARE(client.state(), SseClient::Open);
+    QCOMPARE(server.requests().at(0).header("Last-Event-ID"), "x");
+    client.close();
+}
+
+void tst_SseClientRequest::emptyIdResetsLastEventId()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(endingStream("id: 1\ndata: a\n\nid:\ndata: b\n\n"));
+    server.enqueue(Response::sse().holdOpen());
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
+    client.open();
+    TRY_COMPARE(server.requestCount(), 2);
+    TRY_COMPARE(client.state(), SseClient::Open);
+
+    const QList<SseEvent> events = eventsOf(eventSpy);
+    QCOMPARE(events.size(), 2);
+    QCOMPARE(events.at(0).lastEventId(), u"1"_s);
+    QCOMPARE(events.at(1).lastEventId(), QString());
+    QCOMPARE(client.lastEventId(), QString());
+    QVERIFY(!server.requests().at(1).hasHeader("Last-Event-ID"));
+    client.close();
+}
+
+void tst_SseClientRequest::userLastEventIdHeaderIgnored_data()
+{
+    QTest::addColumn<QString>("presetId");
+    QTest::addColumn<QByteArray>("expected"); // null: no header
+
+    QTest::newRow("id empty: no header") << QString() << QByteArray();
+    QTest::newRow("id set: the client's id") << u"7"_s << QByteArray("7");
+}
+
+void tst_SseClientRequest::userLastEventIdHeaderIgnored()
+{
+    QFETCH(QString, presetId);
+    QFETCH(QByteArray, expected);
+
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(endingStream("data: a\n\n"));
+    server.enqueue(Response::sse().holdOpen());
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    client.setRawHeader("Last-Event-ID", "from-user");
+    client.setLastEventId(presetId);
+    client.open();
+    TRY_COMPARE(server.requestCount(), 2); // the first request and a reconnect
+    for (const Request &r : server.requests()) {
+        QCOMPARE(r.hasHeader("Last-Event-ID"), !expected.isNull());
+        QCOMPARE(headerCount(r, "Last-Event-ID"), expected.isNull() ? 0 : 1);
+        QCOMPARE(r.header("Last-Event-ID"), expected);
+    }
+    client.close();
+}
+
+// ---- 2. opening -----------------------------------------------------------------------------
+
+void tst_SseClientRequest::opensOnEventStream_data()
+{
+    QTest::addColumn<QByteArray>("contentType");
+
+    QTest::newRow("text/event-stream") << QByteArray("text/event-stream");
+    QTest::newRow("mixed case") << QByteArray("TEXT/Event-Stream");
+    QTest::newRow("charset") << QByteArray("text/event-stream; charset=utf-8");
+    QTest::newRow("spaces and parameter") << QByteArray(" text/event-stream ;x=y");
+}
+
+void tst_SseClientRequest::opensOnEventStream()
+{
+    QFETCH(QByteArray, contentType);
+
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::sse()
+                           .header("Content-Type", contentType)
+                           .send("event: price\nid: 7\ndata: 1.5\n\ndata: plain\n\n")
+                           .holdOpen());
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    QSignalSpy openedSpy(&client, &SseClient::opened);
+    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
+    client.open();
+    QVERIFY(openedSpy.wait(Timeout));
+    QCOMPARE(client.state(), SseClient::Open);
+    TRY_COMPARE(eventSpy.size(), 2);
+    const QList<SseEvent> events = eventsOf(eventSpy);
+    QCOMPARE(events.at(0), SseEvent(u"price"_s, u"1.5"_s, u"7"_s));
+    QCOMPARE(events.at(1), SseEvent(u"message"_s, u"plain"_s, u"7"_s));
+    QCOMPARE(client.error(), SseClient::NoError);
+    QCOMPARE(client.httpStatus(), 200);
+    client.close();
+}
+
+void tst_SseClientRequest::wrongContentTypeFails_data()
+{
+    QTest::addColumn<QByteArray>("contentType"); // null: no Content-Type header
+    QTest::addColumn<QString>("named"); // what the errorString must contain
+
+    QTest::newRow("text/plain") << QByteArray("text/plain") << u"text/plain"_s;
+    QTest::newRow("application/json") << QByteArray("application/json") << u"application/json"_s;
+    QTest::newRow("missing") << QByteArray() << u"Content-Type"_s;
+    QTest::newRow("text/event-streamx")
+            << QByteArray("text/event-streamx") << u"text/event-streamx"_s;
+}
+
+void tst_SseClientRequest::wrongContentTypeFails()
+{
+    QFETCH(QByteArray, contentType);
+    QFETCH(QString, named);
+
+    SseTestServer server;
+    QVERIFY(server.listen());
+    // Content-Length framing (see endingStream()); an empty type means no Content-Type header
+    server.enqueue(Response::status(200, "data: a\n\n", contentType));
+    server.setHandler([](const Request &) { return Response::sse().holdOpen(); });
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    QSignalSpy openedSpy(&client, &SseClient::opened);
+    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
+    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
+    QSignalSpy closedSpy(&client, &SseClient::closed);
+    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
+    QSignalSpy requestSpy(&server, &SseTestServer::requestReceived);
+    client.open();
+    QVERIFY(closedSpy.wait(Timeout));
+
+    QCOMPARE(client.state(), SseClient::Failed);
+    QCOMPARE(client.error(), SseClient::InvalidStreamError);
+    QCOMPARE(errorsOf(errorSpy), QList<SseClient::Error> {SseClient::InvalidStreamError});
+    QVERIFY2(client.errorString().contains(named), qPrintable(client.errorString()));
+    QCOMPARE(openedSpy.size(), 0);
+    QCOMPARE(eventSpy.size(), 0);
+    QCOMPARE(scheduledSpy.size(), 0);
+    QCOMPARE(client.readyState(), SseClient::CLOSED);
+    QVERIFY(!requestSpy.wait(Quiet));
+    QCOMPARE(server.requestCount(), 1);
+}
+
+// ---- 3. 204 ---------------------------------------------------------------------------------
+
+void tst_SseClientRequest::noContentCloses()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::status(204, {}, {}));
+    server.setHandler([](const Request &) { return Response::sse().holdOpen(); });
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    QSignalSpy stateSpy(&client, &SseClient::stateChanged);
+    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
+    QSignalSpy closedSpy(&client, &SseClient::closed);
+    QSignalSpy openedSpy(&client, &SseClient::opened);
+    QSignalSpy requestSpy(&server, &SseTestServer::requestReceived);
+    client.open();
+    QVERIFY(closedSpy.wait(Timeout));
+
+    QCOMPARE(client.state(), SseClient::Closed);
+    QCOMPARE(client.error(), SseClient::NoError);
+    QCOMPARE(client.errorString(), QString());
+    QCOMPARE(errorSpy.size(), 0);
+    QCOMPARE(openedSpy.size(), 0);
+    QCOMPARE(statesOf(stateSpy), StateList({SseClient::Connecting, SseClient::Closed}));
+    QVERIFY(!client.nextRetryTime().isValid());
+    QVERIFY(!requestSpy.wait(Quiet));
+    QCOMPARE(server.requestCount(), 1);
+    QCOMPARE(closedSpy.size(), 1);
+}
+
+QTEST_MAIN(tst_SseClientRequest)
+#include "tst_sseclient_request.moc"

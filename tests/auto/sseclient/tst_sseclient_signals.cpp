@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// SseClient's observable sequence: states and signals in order, per-type event listeners, and
+// comments.
+#include "sseclienttest.h"
+
+#include <QtCore/qdatetime.h>
+
+class PriceReceiver : public QObject
+{
+    Q_OBJECT
+public:
+    void onPrice(const SseEvent &event) { prices.append(event.data()); }
+    QStringList prices;
+};
+
+class tst_SseClientSignals : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    // 16. state and signal sequence
+    void signalSequence();
+    // 17. listeners
+    void eventListeners();
+    // 18. comments
+    void comments();
+};
+
+// ---- 16. state and signal sequence ----------------------------------------------------------
+
+void tst_SseClientSignals::signalSequence()
+{
+    const QByteArray firstStream = "id: 1\ndata: a\n\nevent: x\ndata: b\n\n";
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(endingStream(firstStream));
+    server.enqueue(Response::sse().holdOpen());
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    QCOMPARE(client.state(), SseClient::Closed);
+    QCOMPARE(client.readyState(), SseClient::CLOSED);
+    SignalLog log(&client);
+    QList<std::pair<SseClient::State, SseClient::ReadyState>> readyStates;
+    connect(&client, &SseClient::stateChanged, this, [&](SseClient::State s) {
+        readyStates.append({s, client.readyState()});
+    });
+    struct AtSchedule
+    {
+        SseClient::State state;
+        int attempt;
+        QDateTime nextRetry;
+        QDateTime now;
+    };
+    QList<AtSchedule> atSchedule;
+    QDateTime streamEnded; // just before the retry is scheduled
+    connect(&client, &SseClient::disconnected, this,
+            [&] { streamEnded = QDateTime::currentDateTime(); });
+    connect(&client, &SseClient::reconnectScheduled, this, [&] {
+        atSchedule.append({client.state(), client.reconnectAttempt(), client.nextRetryTime(),
+                           QDateTime::currentDateTime()});
+    });
+    QSignalSpy openedTimeSpy(&client, &SseClient::openedTimeChanged);
+    const QDateTime start = QDateTime::currentDateTime();
+
+    client.open();
+    TRY_COMPARE(server.requestCount(), 2);
+    TRY_COMPARE(client.state(), SseClient::Open);
+
+    const QStringList wanted = {
+            u"stateChanged"_s,       u"opened"_s, u"eventReceived"_s, u"disconnected"_s,
+            u"reconnectScheduled"_s, u"closed"_s, u"errorOccurred"_s};
+    QCOMPARE(log.only(wanted),
+             QStringList({u"stateChanged:Connecting"_s, u"stateChanged:Open"_s, u"opened"_s,
+                          u"eventReceived"_s, u"eventReceived"_s, u"disconnected"_s,
+                          u"stateChanged:Reconnecting"_s, u"reconnectScheduled"_s,
+                          u"stateChanged:Connecting"_s, u"stateChanged:Open"_s, u"opened"_s}));
+    QCOMPARE(readyStates,
+             (QList<std::pair<SseClient::State, SseClient::ReadyState>> {
+                     {SseClient::Connecting, SseClient::CONNECTING},
+                     {SseClient::Open, SseClient::OPEN},
+                     {SseClient::Reconnecting, SseClient::CONNECTING},
+                     {SseClient::Connecting, SseClient::CONNECTING},
+                     {SseClient::Open, SseClient::OPEN}}));
+
+    QCOMPARE(atSchedule.size(), 1);
+    QCOMPARE(atSchedule.at(0).state, SseClient::Reconnecting);
+    QCOMPARE(atSchedule.at(0).attempt, 1);
+    QVERIFY(atSchedule.at(0).nextRetry.isValid());
+    // nextRetryTime = (the moment it was scheduled) + 50 ms
+    const QDateTime scheduled = atSchedule.at(0).nextRetry.addMSecs(-50);
+    QVERIFY(scheduled >= streamEnded && scheduled <= atSchedule.at(0).now);
+    QVERIFY(!client.nextRetryTime().isValid()); // no retry pending while open
+    QCOMPARE(client.reconnectAttempt(), 0);
+
+    QCOMPARE(client.eventCount(), 2);
+    QCOMPARE(client.byteCount(), firstStream.size());
+    QCOMPARE(openedTimeSpy.size(), 2);
+    QVERIFY(client.openedTime().isValid());
+    QVERIFY(client.openedTime() >= start);
+    QVERIFY(client.openedTime() <= QDateTime::currentDateTime());
+    QCOMPARE(client.lastEventId(), u"1"_s);
+    QCOMPARE(client.error(), SseClient::NoError);
+
+    log.names.clear();
+    client.close();
+    QCOMPARE(log.only(wanted), QStringList({u"stateChanged:Closed"_s, u"closed"_s}));
+    QCOMPARE(client.readyState(), SseClient::CLOSED);
+}
+
+// ---- 17. listeners --------------------------------------------------------------------------
+
+void tst_SseClientSignals::eventListeners()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::sse()
+                           .send("event: price\ndata: 1\n\n"
+                                 "event: news\ndata: n1\n\n"
+                                 "data: m1\n\n"
+                                 "event: price\ndata: 2\n\n"
+                                 "event: control\ndata: remove-one\n\n"
+                                 "event: price\ndata: 3\n\n")
+                           .send("event: control\ndata: kill-context\n\n"
+                                 "event: price\ndata: 4\n\n"
+                                 "event: control\ndata: remove-type\n\n"
+                                 "event: price\ndata: 5\n\n"
+                                 "event: news\ndata: n2\n\n"
+                                 "event: control\ndata: re-add\n\n"
+                                 "event: price\ndata: 6\n\n"
+                                 "event: control\ndata: end\n\n")
+                           .holdOpen());
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    QObject context1, context2;
+    auto *context3 = new QObject;
+    PriceReceiver receiver;
+    QStringList prices1, prices2, prices3, prices5, news, all;
+    bool removedAgain = true;
+    bool ended = false;
+    client.addEventListener(u"price"_s, &context1,
+                            [&](const SseEvent &e) { prices1.append(e.data()); });
+    const QMetaObject::Connection second = client.addEventListener(
+            u"price"_s, &context2, [&](const SseEvent &e) { prices2.append(e.data()); });
+    client.addEventListener(u"price"_s, context3,
+                            [&](const SseEvent &e) { prices3.append(e.data()); });
+    client.addEventListener(u"price"_s, &receiver, &PriceReceiver::onPrice);
+    client.addEventListener(u"news"_s, &context1,
+                            [&](const SseEvent &e) { news.append(e.data()); });
+    connect(&client, &SseClient::eventReceived, this,
+            [&](const SseEvent &e) { all.append(e.data()); });
+    client.addEventListener(u"control"_s, &context1, [&](const SseEvent &e) {
+        if (e.data() == "remove-one"_L1) {
+            QVERIFY(client.removeEventListener(second));
+            removedAgain = client.removeEventListener(second);
+        } else if (e.data() == "kill-context"_L1) {
+            delete context3;
+        } else if (e.data() == "remove-type"_L1) {
+            client.removeEventListener(u"price"_s);
+        } else if (e.data() == "re-add"_L1) {
+            client.addEventListener(u"price"_s, &context2,
+                                    [&](const SseEvent &p) { prices5.append(p.data()); });
+        } else if (e.data() == "end"_L1) {
+            ended = true;
+            client.removeEventListener(u"control"_s); // from inside one of its own listeners
+        }
+    });
+    client.open();
+    TRY_VERIFY(ended);
+
+    QCOMPARE(prices1, QStringList({u"1"_s, u"2"_s, u"3"_s, u"4"_s}));
+    QCOMPARE(receiver.prices, QStringList({u"1"_s, u"2"_s, u"3"_s, u"4"_s}));
+    QCOMPARE(prices2, QStringList({u"1"_s, u"2"_s})); // removed by its connection
+    QVERIFY(!removedAgain);
+    QCOMPARE(prices3, QStringList({u"1"_s, u"2"_s, u"3"_s})); // its context died
+    QCOMPARE(prices5, QStringList {u"6"_s});
+    QCOMPARE(news, QStringList({u"n1"_s, u"n2"_s}));
+    QCOMPARE(all.size(), 14); // eventReceived gets every event
+    client.close();
+}
+
+// ---- 18. comments ---------------------------------------------------------------------------
+
+void tst_SseClientSignals::comments()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::sse().send(": hello\n:\n:no space\ndata: a\n\n:after\n").holdOpen());
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    QSignalSpy commentSpy(&client, &SseClient::commentReceived);
+    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
+    client.open();
+    TRY_COMPARE(commentSpy.size(), 4);
+    QStringList comments;
+    for (const QList<QVariant> &args : std::as_const(commentSpy))
+        comments.append(args.at(0).toString());
+    QCOMPARE(comments, QStringList({u" hello"_s, QString(), u"no space"_s, u"after"_s}));
+    QCOMPARE(dataOf(eventSpy), QStringList {u"a"_s});
+    client.close();
+}
+
+QTEST_MAIN(tst_SseClientSignals)
+#include "tst_sseclient_signals.moc"

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// SseClient on HTTP error statuses: retryable ones (with Retry-After in seconds or as an HTTP
+// date) and fatal ones, whose body is kept for errorBody().
+#include "sseclienttest.h"
+
+#include <QtCore/qdatetime.h>
+#include <QtCore/qlocale.h>
+
+class tst_SseClientStatus : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    // 5. retryable statuses and Retry-After
+    void retryableStatus_data();
+    void retryableStatus();
+    void retryAfterSeconds_data();
+    void retryAfterSeconds();
+    void retryAfterHttpDate();
+    // 6. fatal statuses
+    void nonRetryableStatus_data();
+    void nonRetryableStatus();
+};
+
+// ---- 5. retryable statuses ------------------------------------------------------------------
+
+void tst_SseClientStatus::retryableStatus_data()
+{
+    QTest::addColumn<int>("status");
+    for (int status : {408, 429, 500, 502, 503, 504})
+        QTest::addRow("%d", status) << status;
+}
+
+void tst_SseClientStatus::retryableStatus()
+{
+    QFETCH(int, status);
+
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::status(status, "try again later"));
+    server.enqueue(Response::sse().send("data: ok\n\n").holdOpen());
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    QSignalSpy stateSpy(&client, &SseClient::stateChanged);
+    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
+    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
+    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
+    client.open();
+    QVERIFY(scheduledSpy.wait(Timeout));
+    QCOMPARE(errorsOf(errorSpy), QList<SseClient::Error> {SseClient::HttpStatusError});
+    QCOMPARE(client.httpStatus(), status);
+    QVERIFY2(client.errorString().contains(QString::number(status)),
+             qPrintable(client.errorString()));
+    QCOMPARE(argsOf(scheduledSpy, 0), QList<int> {1});
+    QCOMPARE(argsOf(scheduledSpy, 1), QList<int> {50});
+
+    TRY_COMPARE(eventSpy.size(), 1);
+    QCOMPARE(server.requestCount(), 2);
+    QCOMPARE(statesOf(stateSpy),
+             StateList({SseClient::Connecting, SseClient::Reconnecting, SseClient::Connecting,
+                        SseClient::Open}));
+    QCOMPARE(client.reconnectAttempt(), 0);
+    client.close();
+}
+
+void tst_SseClientStatus::retryAfterSeconds_data()
+{
+    QTest::addColumn<bool>("jitter");
+    QTest::newRow("jitter off") << false;
+    QTest::newRow("jitter on") << true; // Retry-After replaces the delay, jitter included
+}
+
+void tst_SseClientStatus::retryAfterSeconds()
+{
+    QFETCH(bool, jitter);
+
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::status(503, "busy").header("Retry-After", "1"));
+    server.enqueue(Response::sse().holdOpen());
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    client.setJitterEnabled(jitter);
+    QSignalSpy stateSpy(&client, &SseClient::stateChanged);
+    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
+    client.open();
+    QVERIFY(scheduledSpy.wait(Timeout));
+    QCOMPARE(scheduledSpy.at(0).at(1).toInt(), 1000);
+    QCOMPARE(statesOf(stateSpy), StateList({SseClient::Connecting, SseClient::Reconnecting}));
+    QVERIFY(client.nextRetryTime().isValid());
+    client.close();
+}
+
+void tst_SseClientStatus::retryAfterHttpDate()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    QDateTime answered;
+    QDateTime target;
+    server.setHandler([&](const Request &) {
+        answered = QDateTime::currentDateTimeUtc();
+        const QDateTime inTwo = answered.addSecs(2);
+        target = QDateTime(inTwo.date(),
+                           QTime(inTwo.time().hour(), inTwo.time().minute(), inTwo.time().second()),
+                           Qt::UTC); // an HTTP date has whole seconds
+        const QString date = QLocale::c().toString(inTwo, u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s);
+        return Response::status(503, "busy").header("Retry-After", date.toLatin1());
+    });
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    QDateTime scheduledAt;
+    connect(&client, &SseClient::reconnectScheduled, this,
+            [&] { scheduledAt = QDateTime::currentDateTimeUtc(); });
+    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
+    client.open();
+    QVERIFY(scheduledSpy.wait(Timeout));
+    client.close();
+    const int delay = scheduledSpy.at(0).at(1).toInt();
+    // The client parsed the date between the answer and the signal: the delay to the target is
+    // bracketed by the two, whatever the load. Without load it is about 1000..2000 ms.
+    const qint64 atMost = answered.msecsTo(target);
+    const qint64 atLeast = scheduledAt.msecsTo(target);
+    QVERIFY2(atMost > 1000 && atMost <= 2000, QByteArray::number(atMost).constData());
+    QVERIFY2(delay <= atMost && delay >= atLeast,
+             qPrintable(u"%1 not in [%2, %3]"_s.arg(delay).arg(atLeast).arg(atMost)));
+}
+
+// ---- 6. fatal statuses ----------------------------------------------------------------------
+
+void tst_SseClientStatus::nonRetryableStatus_data()
+{
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("contentType");
+
+    QTest::newRow("400") << 400 << QByteArray(R"({"error":"bad request"})")
+                         << QByteArray("application/json");
+    QTest::newRow("401 JSON error") << 401
+                                    << QByteArray(R"({"error":{"message":"Incorrect API key )"
+                                                  R"(provided","type":"invalid_request_error"}})")
+                                    << QByteArray("application/json");
+    QTest::newRow("401 large body") << 401 << QByteArray(20000, 'x') << QByteArray("text/plain");
+    QTest::newRow("403") << 403 << QByteArray("forbidden") << QByteArray("text/plain");
+    QTest::newRow("404") << 404 << QByteArray("no such stream") << QByteArray("text/plain");
+    QTest::newRow("410") << 410 << QByteArray("gone for good") << QByteArray("text/plain");
+}
+
+void tst_SseClientStatus::nonRetryableStatus()
+{
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, contentType);
+
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.setHandler([&](const Request &) { return Response::status(status, body, contentType); });
+
+    SseClient client;
+    configure(client, server.url(u"/v1/chat"_s));
+    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
+    QSignalSpy closedSpy(&client, &SseClient::closed);
+    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
+    QSignalSpy requestSpy(&server, &SseTestServer::requestReceived);
+    client.open();
+    QVERIFY(closedSpy.wait(Timeout));
+
+    QCOMPARE(client.state(), SseClient::Failed);
+    QCOMPARE(client.readyState(), SseClient::CLOSED);
+    QCOMPARE(client.error(), SseClient::HttpStatusError);
+    QCOMPARE(errorsOf(errorSpy), QList<SseClient::Error> {SseClient::HttpStatusError});
+    QCOMPARE(client.httpStatus(), status);
+    const QByteArray errorBody = client.errorBody();
+    QVERIFY(!errorBody.isEmpty());
+    QVERIFY(body.startsWith(errorBody));
+    if (body.size() < 1024)
+        QCOMPARE(errorBody, body);
+    else
+        QVERIFY(errorBody.size() < body.size()); // only the start is kept
+    const QString text = client.errorString();
+    QVERIFY2(text.contains(QString::number(status)), qPrintable(text));
+    QVERIFY2(text.contains(QString::fromUtf8(errorBody.left(60))), qPrintable(text));
+    QCOMPARE(scheduledSpy.size(), 0);
+    QVERIFY(!requestSpy.wait(Quiet));
+    QCOMPARE(server.requestCount(), 1);
+}
+
+QTEST_MAIN(tst_SseClientStatus)
+#include "tst_sseclient_status.moc"
