@@ -5,6 +5,8 @@
 // events/s and bytes/s and its bandwidth as a percentage of memcpy's (medians when run with
 // --benchmark_repetitions).
 
+#include "workloads.h"
+
 #include <QtSse/SseEvent>
 #include <QtSse/SseParser>
 
@@ -26,14 +28,16 @@ constexpr std::size_t ChunkSize = 64 * 1024;
 // A workload is generated on first use, so that a --benchmark_filter run builds only its own.
 struct Workload
 {
-    Workload(const char *name, const char *description, void (*generate)(Workload &))
-        : name(name), description(description), generate(generate)
+    Workload(const char *name, const char *description, SseBench::WorkloadKind kind,
+             std::int64_t count)
+        : name(name), description(description), kind(kind), count(count)
     {
     }
 
     const char *name;
     const char *description;
-    void (*generate)(Workload &);
+    SseBench::WorkloadKind kind;
+    std::int64_t count;
     std::string bytes;
     std::int64_t events = 0;
     std::string lastId; // the expected lastEventId() after the stream
@@ -42,129 +46,25 @@ struct Workload
     const Workload &ensure()
     {
         if (!generated) {
-            generate(*this);
+            SseBench::WorkloadGenerator generator(kind);
+            generator.append(bytes, count);
+            events = generator.events();
+            lastId = generator.lastId();
             generated = true;
         }
         return *this;
     }
 };
 
-// Deterministic filler: printable ASCII from a fixed linear congruential generator.
-class Filler
-{
-public:
-    void append(std::string &out, std::size_t count)
-    {
-        static constexpr char Alphabet[] =
-                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _-.";
-        for (std::size_t i = 0; i < count; ++i) {
-            m_state = m_state * 6364136223846793005ULL + 1442695040888963407ULL;
-            out += Alphabet[(m_state >> 33) % (sizeof Alphabet - 1)];
-        }
-    }
-
-private:
-    std::uint64_t m_state = 0x5EEDULL;
-};
-
-// {"seq":n,"price":p,"sym":"ABC","pad":"..."} padded to exactly 64 bytes.
-void appendSmallJson(std::string &out, std::int64_t n)
-{
-    const std::int64_t cents = (n * 7919) % 1000000;
-    char head[64];
-    const int len = std::snprintf(head, sizeof head, "{\"seq\":%lld,\"price\":%lld.%02lld,",
-                                  static_cast<long long>(n), static_cast<long long>(cents / 100),
-                                  static_cast<long long>(cents % 100));
-    std::string json(head, len);
-    json += "\"sym\":\"ABC\",\"pad\":\"";
-    if (json.size() < 62)
-        json.append(62 - json.size(), 'x');
-    json += "\"}";
-    out += json;
-}
-
-void makeSmall(Workload &w, bool crlf)
-{
-    const char *const eol = crlf ? "\r\n" : "\n";
-    constexpr std::int64_t Count = 1000000;
-    w.bytes.reserve(Count * (crlf ? 90 : 86));
-    for (std::int64_t n = 0; n < Count; ++n) {
-        w.bytes += "id: ";
-        w.bytes += std::to_string(n);
-        w.bytes += eol;
-        w.bytes += "data: ";
-        appendSmallJson(w.bytes, n);
-        w.bytes += eol;
-        w.bytes += eol;
-    }
-    w.events = Count;
-    w.lastId = std::to_string(Count - 1);
-}
-
-void makeKilo(Workload &w)
-{
-    constexpr std::int64_t Count = 100000;
-    Filler filler;
-    w.bytes.reserve(Count * 1080);
-    for (std::int64_t n = 0; n < Count; ++n) {
-        w.bytes += "event: update\nid: ";
-        w.bytes += std::to_string(n);
-        w.bytes += "\ndata: {\"seq\":";
-        w.bytes += std::to_string(n);
-        w.bytes += ",\"payload\":\"";
-        filler.append(w.bytes, 1000);
-        w.bytes += "\"}\n\n";
-    }
-    w.events = Count;
-    w.lastId = std::to_string(Count - 1);
-}
-
-void makeMega(Workload &w)
-{
-    constexpr std::int64_t Count = 200;
-    constexpr std::size_t DataSize = 1024 * 1024;
-    Filler filler;
-    std::string line;
-    w.bytes.reserve(Count * (DataSize + 16));
-    for (std::int64_t n = 0; n < Count; ++n) {
-        w.bytes += "data: ";
-        // Vary the content so that no two events are byte-identical.
-        line.clear();
-        filler.append(line, DataSize);
-        w.bytes += line;
-        w.bytes += "\n\n";
-    }
-    w.events = Count;
-}
-
-void makeMultiline(Workload &w)
-{
-    constexpr std::int64_t Count = 100000;
-    Filler filler;
-    w.bytes.reserve(Count * 8 * 56);
-    for (std::int64_t n = 0; n < Count; ++n) {
-        for (int i = 0; i < 8; ++i) {
-            w.bytes += "data: ";
-            w.bytes += std::to_string(n);
-            w.bytes += ':';
-            w.bytes += std::to_string(i);
-            w.bytes += ' ';
-            filler.append(w.bytes, 40);
-            w.bytes += '\n';
-        }
-        w.bytes += '\n';
-    }
-    w.events = Count;
-}
-
 std::vector<Workload> &workloads()
 {
+    using SseBench::WorkloadKind;
     static std::vector<Workload> all = {
-            {"small", "(a) 1M small events (~64 B JSON)", [](Workload &w) { makeSmall(w, false); }},
-            {"1k", "(b) 100k events, ~1 KiB data", makeKilo},
-            {"1M", "(c) 200 events, 1 MiB data line", makeMega},
-            {"8lines", "(d) 100k events, 8 data lines", makeMultiline},
-            {"small_crlf", "(e) 1M small events, CRLF", [](Workload &w) { makeSmall(w, true); }},
+            {"small", "(a) 1M small events (~64 B JSON)", WorkloadKind::Small, 1000000},
+            {"1k", "(b) 100k events, ~1 KiB data", WorkloadKind::Kilo, 100000},
+            {"1M", "(c) 200 events, 1 MiB data line", WorkloadKind::Mega, 200},
+            {"8lines", "(d) 100k events, 8 data lines", WorkloadKind::Multiline, 100000},
+            {"small_crlf", "(e) 1M small events, CRLF", WorkloadKind::SmallCrlf, 1000000},
     };
     return all;
 }
