@@ -61,6 +61,13 @@ bool SseParser::startStreaming(const char *p, const char *end)
 const char *SseParser::continueStreaming(const char *p, const char *end)
 {
     TextData &t = *m_text;
+    // A line over the cap fails before it is decoded: decoding first would grow the text by up
+    // to 2 bytes per byte of the chunk, whatever the cap (a 32 MiB chunk: 64 MiB).
+    if (t.lineBytes + (end - p) > m_maxEventSize
+        && t.lineBytes + (findLineEnd(p, end) - p) > m_maxEventSize) {
+        fail(Error::EventTooLarge);
+        return nullptr;
+    }
     const qsizetype base = t.text.size();
     qsizetype room = (end - p) + 2; // see decodeUtf8Line() and finishUtf8()
     if (base + room > t.text.capacity()) {

@@ -187,6 +187,28 @@ Response &Response::headSlowly(int intervalMs)
     return *this;
 }
 
+Response &Response::generate(qint64 totalBytes, Producer produce)
+{
+    Step step(Step::Generate);
+    step.produce = std::move(produce);
+    step.total = totalBytes;
+    m_steps.append(step);
+    return *this;
+}
+
+Response &Response::repeat(QByteArray bytes, qint64 times)
+{
+    if (bytes.isEmpty())
+        return *this;
+    const qint64 total = times < 0 ? -1 : bytes.size() * times;
+    // Pieces of about 64 KiB: the offset into the repetition is kept across them.
+    const qsizetype copies = qMax<qsizetype>(1, 65536 / bytes.size());
+    const QByteArray block = bytes.repeated(copies);
+    return generate(total, [block, size = bytes.size()](qint64 offset) {
+        return block.mid(offset % size);
+    });
+}
+
 // Sends carry wire bytes (head, chunk framing); the list ends with exactly one of Close, Abort or
 // HoldOpen, and Close is a bare disconnect (the final chunk is a Send before it).
 QList<Response::Step> Response::wireSteps() const
@@ -223,6 +245,12 @@ QList<Response::Step> Response::wireSteps() const
         case Step::Pause:
             out.append(step);
             break;
+        case Step::Generate: {
+            Step framed = step;
+            framed.chunked = m_chunked;
+            out.append(framed);
+            break;
+        }
         case Step::Close:
             if (m_chunked)
                 out.append(Step(Step::Send, "0\r\n\r\n"));

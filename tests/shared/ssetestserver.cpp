@@ -1,37 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
-#include "ssetestserver.h"
+#include "ssetestserver_p.h"
 
 #include <QtCore/qtimer.h>
 #include <QtNetwork/qtcpserver.h>
-#include <QtNetwork/qtcpsocket.h>
-
-// One accepted socket: the request parser and the running response script. A child of the
-// socket, so its timers die with the socket; it touches the server only through a QPointer.
-class SseTestServer::Connection : public QObject
-{
-public:
-    Connection(QTcpSocket *socket, int index, SseTestServer *server)
-        : QObject(socket), socket(socket), index(index), server(server)
-    {
-    }
-    bool parse(); // true once the head and the body are complete
-    void run(); // runs the steps up to the next pause or the end
-
-    QTcpSocket *const socket;
-    const int index;
-    const QPointer<SseTestServer> server;
-    enum class Phase { Head, Body, ChunkSize, ChunkData, Trailers, Done } phase = Phase::Head;
-    QByteArray buffer;
-    qint64 remaining = 0;
-    bool bad = false; // a malformed request: answered with 400, not recorded
-    bool answered = false;
-    Request request;
-    QList<Response::Step> steps;
-
-private:
-    bool takeLine(QByteArray *line);
-    void parseHead(const QByteArray &head);
-};
 
 bool SseTestServer::Connection::takeLine(QByteArray *line)
 {
@@ -127,17 +98,28 @@ bool SseTestServer::Connection::parse()
     }
 }
 
+void SseTestServer::Connection::write(const QByteArray &bytes, bool record)
+{
+    socket->write(bytes);
+    socket->flush();
+    if (!server)
+        return;
+    server->m_bytesWritten[index] += bytes.size();
+    if (record)
+        server->m_writes[index].append(bytes);
+}
+
 void SseTestServer::Connection::run()
 {
     while (!steps.isEmpty() && socket->state() == QAbstractSocket::ConnectedState) {
         const Response::Step step = steps.takeFirst();
         switch (step.kind) {
         case Response::Step::Send:
-            socket->write(step.bytes);
-            socket->flush();
-            if (server)
-                server->m_writes[index].append(step.bytes);
+            write(step.bytes, true);
             break;
+        case Response::Step::Generate:
+            startGenerating(step);
+            return;
         case Response::Step::Pause:
             QTimer::singleShot(step.ms, this, [this] { run(); });
             return;
@@ -236,6 +218,11 @@ QByteArray SseTestServer::written(int connection) const
     return m_writes.value(connection).join();
 }
 
+qint64 SseTestServer::bytesWritten(int connection) const
+{
+    return m_bytesWritten.value(connection);
+}
+
 void SseTestServer::closeAllConnections()
 {
     const QList<QPointer<QTcpSocket>> sockets = m_open.values();
@@ -259,6 +246,7 @@ void SseTestServer::acceptConnections()
         auto *connection = new Connection(socket, index, this);
         m_open.insert(index, socket);
         m_writes.insert(index, {});
+        m_bytesWritten.insert(index, 0);
         connect(socket, &QTcpSocket::readyRead, this,
                 [this, connection] { readRequest(connection); });
         connect(socket, &QTcpSocket::disconnected, this,

@@ -70,11 +70,22 @@ public:
         Response &holdOpen(); // keep the connection open until the server closes it
         Response &headSlowly(int intervalMs); // the head one byte per write at this interval
 
+        // Body bytes made while they are sent, never all held in memory (a 100 MiB line, an
+        // endless stream): produce(offset) returns the bytes that follow offset, any amount; they
+        // are written as the socket drains (at most about 1 MiB waits in its buffer), each piece
+        // its own chunk if chunked(). The step ends after totalBytes (the last piece is cut
+        // there), or when produce() returns nothing; with totalBytes < 0 it goes on until the
+        // connection closes. Not recorded in writes(); counted in bytesWritten().
+        using Producer = std::function<QByteArray(qint64 offset)>;
+        Response &generate(qint64 totalBytes, Producer produce);
+        // generate() of the bytes over and over, times times (< 0: endless).
+        Response &repeat(QByteArray bytes, qint64 times);
+
     private:
         friend class SseTestServer;
         struct Step
         {
-            enum Kind { Send, Pause, Close, Abort, HoldOpen };
+            enum Kind { Send, Pause, Close, Abort, HoldOpen, Generate };
             explicit Step(Kind kind, QByteArray bytes = {}, int ms = 0)
                 : kind(kind), bytes(bytes), ms(ms)
             {
@@ -82,6 +93,9 @@ public:
             Kind kind;
             QByteArray bytes;
             int ms;
+            Producer produce = {}; // Generate
+            qint64 total = -1; // Generate: bytes, < 0 endless
+            bool chunked = false; // Generate: frame each piece as a chunk
         };
         int m_status = 200;
         bool m_raw = false;
@@ -111,6 +125,7 @@ public:
     int openConnections() const;
     QList<QByteArray> writes(int connection) const; // every write to that connection, in order
     QByteArray written(int connection) const; // the same, concatenated
+    qint64 bytesWritten(int connection) const; // all bytes written to it, generated ones included
 
     void closeAllConnections(); // abort every open connection (server stays listening)
     void stopListening(); // close the listening socket: further connections are refused
@@ -134,6 +149,7 @@ private:
     QList<Request> m_requests;
     QHash<int, QPointer<QTcpSocket>> m_open;
     QHash<int, QList<QByteArray>> m_writes;
+    QHash<int, qint64> m_bytesWritten;
     int m_connectionCount = 0;
 };
 

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#ifndef HOSTILE_H
+#define HOSTILE_H
+
+// What the hostile-input tests share: generous timeouts, the peak of the process's resident
+// memory, and the signal arguments they compare.
+
+#include "ssetestserver.h"
+
+#include <QtSse/SseClient>
+
+#include <QtCore/qlist.h>
+#include <QtCore/qstringlist.h>
+#include <QtCore/qthread.h>
+#include <QtCore/qtimer.h>
+#include <QtCore/qurl.h>
+#include <QtTest/qsignalspy.h>
+
+namespace Hostile {
+
+constexpr int Timeout = 30000; // generous: the suite must pass on a loaded 2-core machine
+// How long "nothing more happens" is watched; longer than any retry delay the tests schedule.
+constexpr int Quiet = 300;
+constexpr qint64 MiB = 1024 * 1024;
+
+// The process's resident set size (/proc/self/statm), in bytes.
+qint64 residentBytes();
+// The number of open file descriptors (/proc/self/fd).
+int openFileDescriptors();
+
+// The peak resident memory from construction on, above what was resident then. The kernel's
+// high-water mark (VmHWM) is reset through /proc/self/clear_refs, so no peak between two samples
+// is missed; where that is refused, a 1 ms sampling timer (and sample()) stands in.
+class PeakMemory : public QObject
+{
+public:
+    PeakMemory();
+    void sample(); // from a slot that runs while memory is in use
+    qint64 growth(); // peak - baseline
+    bool exact() const { return m_hwm; }
+
+private:
+    static qint64 highWaterMark();
+    qint64 m_baseline = 0;
+    qint64 m_peak = 0;
+    bool m_hwm = false;
+    QTimer m_timer;
+};
+
+// The bytes of a long line from offset on (a piece of about 64 KiB): start, then text with ASCII
+// and 2- and 3-byte UTF-8 characters, without CR, LF or colon.
+QByteArray longLineAt(const QByteArray &start, qint64 offset);
+
+// An SseTestServer in a thread of its own: it writes as fast as its socket drains, however busy
+// the test's thread (the client's) is. The handler runs in that thread.
+class ServerThread
+{
+public:
+    using Handler = std::function<SseTestServer::Response(const SseTestServer::Request &)>;
+    explicit ServerThread(Handler handler);
+    ~ServerThread(); // the server is deleted in its thread, then the thread ends
+    QUrl url(const QString &path) const { return m_base.resolved(QUrl(path)); }
+    bool isListening() const { return m_base.isValid(); }
+
+private:
+    QThread m_thread;
+    QObject *m_context = nullptr; // lives in m_thread
+    SseTestServer *m_server = nullptr;
+    QUrl m_base;
+};
+
+// reconnectionTime 50 ms, no jitter: the scheduled delays are exact.
+void configure(SseClient &client, const QUrl &url);
+
+QList<SseClient::Error> errorsOf(const QSignalSpy &spy);
+QList<int> argsOf(const QSignalSpy &spy, int index);
+QList<SseClient::State> statesOf(const QSignalSpy &spy);
+QStringList dataOf(const QSignalSpy &eventSpy);
+
+} // namespace Hostile
+
+#endif // HOSTILE_H

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Hostile input, buffering: a server in its own thread sends as fast as loopback goes (a 100 MiB
+// line, or 116 MiB of blank lines) to a client whose thread is busy for a while (an application
+// doing its own work, a slow slot). maxEventSize bounds what the parser holds; what the transport
+// reads ahead meanwhile must be bounded too, or memory is not.
+#include "hostile.h"
+
+#include <QtSse/SseClient>
+#include <QtSse/SseEvent>
+
+#include <QtCore/qelapsedtimer.h>
+#include <QtTest/qtest.h>
+
+#include <atomic>
+
+using namespace Qt::StringLiterals;
+using namespace Hostile;
+using Response = SseTestServer::Response;
+using Request = SseTestServer::Request;
+using Errors = QList<SseClient::Error>;
+
+namespace {
+constexpr qint64 Flood = 100 * MiB; // the line's size; the client is busy until this was sent
+constexpr qsizetype Cap = 64 * 1024;
+constexpr int BusyMs = 1000; // the longest the client's thread is kept busy
+} // namespace
+
+class tst_HostileBuffering : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void busyClientThread_data();
+    void busyClientThread();
+};
+
+void tst_HostileBuffering::busyClientThread_data()
+{
+    QTest::addColumn<bool>("line"); // else: blank lines
+
+    QTest::newRow("100 MiB line") << true;
+    QTest::newRow("116 MiB of blank lines") << false;
+}
+
+void tst_HostileBuffering::busyClientThread()
+{
+    QFETCH(bool, line);
+
+    std::atomic<qint64> produced {0}; // body bytes the server made so far (after "before")
+    ServerThread server([&produced, line](const Request &) {
+        Response response = Response::sse().chunked().send("data: before\n\n");
+        if (!line) {
+            // Not endless: a server thread outruns a client that parses blank lines, and with
+            // an unbounded read-ahead that alone fills memory (3 GiB within seconds, measured).
+            return response
+                    .generate(Flood + 16 * MiB,
+                              [&produced](qint64 offset) {
+                                  produced = offset + 65536;
+                                  return QByteArray(65536, '\n');
+                              })
+                    .holdOpen();
+        }
+        return response
+                .generate(Flood,
+                          [&produced](qint64 offset) {
+                              QByteArray bytes = longLineAt("data: ", offset);
+                              produced = offset + bytes.size();
+                              return bytes;
+                          })
+                .send("\n\ndata: after\n\n")
+                .holdOpen();
+    });
+    QVERIFY(server.isListening());
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    client.setMaxRetries(0);
+    client.setMaxEventSize(Cap);
+    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
+    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
+    QSignalSpy closedSpy(&client, &SseClient::closed);
+    PeakMemory memory;
+    qint64 producedWhenBusyEnded = -1;
+    // The first event keeps the client's thread busy until the server has sent Flood bytes (or
+    // BusyMs passed: a transport that pushes back stops the server early).
+    connect(&client, &SseClient::eventReceived, this, [&] {
+        QElapsedTimer busy;
+        busy.start();
+        while (produced.load() < Flood && busy.elapsed() < BusyMs)
+            QThread::msleep(5); // the application's own work, not a synchronisation
+        producedWhenBusyEnded = produced.load();
+    });
+    client.open();
+    if (line) {
+        QVERIFY(closedSpy.wait(Timeout));
+        QCOMPARE(errorsOf(errorSpy),
+                 Errors({SseClient::EventTooLargeError, SseClient::RetriesExhaustedError}));
+        QCOMPARE(client.state(), SseClient::Failed);
+    } else {
+        // Until the client has read all of it.
+        QTRY_COMPARE_WITH_TIMEOUT(client.byteCount(), 14 + Flood + 16 * MiB, Timeout);
+        QCOMPARE(errorSpy.size(), 0);
+        QCOMPARE(client.state(), SseClient::Open);
+    }
+    const qint64 growth = memory.growth();
+    client.close();
+    QCOMPARE(dataOf(eventSpy), QStringList {u"before"_s});
+    qInfo("server sent %.1f MiB while the client was busy; peak memory growth %.1f MiB (%s)",
+          double(producedWhenBusyEnded) / MiB, double(growth) / MiB,
+          memory.exact() ? "VmHWM" : "sampled");
+    // The parser holds at most 64 KiB, QNAM its 1 MiB read buffer (then TCP pushes back), the
+    // sockets a few MiB: measured 4-5 MiB, with 7-8 MiB sent while the client was busy. Without
+    // the read buffer limit QNAM's thread read all 100 MiB ahead (104-108 MiB; the blank lines
+    // 84-190 MiB) and onReadyRead()'s readAll() took it in one chunk.
+    QVERIFY2(growth < 16 * MiB, qPrintable(u"%1 MiB"_s.arg(double(growth) / MiB)));
+}
+
+QTEST_MAIN(tst_HostileBuffering)
+#include "tst_hostile_buffering.moc"
