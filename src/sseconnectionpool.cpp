@@ -5,7 +5,9 @@
 
 #include "sseclient.h"
 
+#include <QtCore/qcoreapplication.h>
 #include <QtCore/qloggingcategory.h>
+#include <QtCore/qthread.h>
 #include <QtNetwork/qnetworkaccessmanager.h>
 #include <QtNetwork/qnetworkcookiejar.h>
 
@@ -61,7 +63,7 @@ PoolLease::~PoolLease()
 
 bool PoolLease::acquire(const PoolKey &key)
 {
-    if ((m_carrier || m_queued) && m_key == key)
+    if (m_pool && (m_carrier || m_queued) && m_key == key)
         return m_carrier != nullptr; // keep the slot, or the place in the queue
     release();
     m_key = key;
@@ -85,13 +87,25 @@ void PoolLease::setHttp2Used(bool used)
 
 QNetworkAccessManager *PoolLease::manager() const
 {
-    return m_carrier ? m_carrier->manager.data() : nullptr;
+    return m_pool && m_carrier ? m_carrier->manager.data() : nullptr; // the pool may be gone
 }
 
 ConnectionPool *ConnectionPool::forCurrentThread(bool create)
 {
-    if (!t_pool && create)
+    if (!t_pool && create) {
         t_pool = new ConnectionPool;
+        // A worker thread's event loop may end before the pool's deferred clean-up ran: its
+        // managers (and their network threads) go with the thread. The main thread's pool goes
+        // when its last stream does.
+        QThread *thread = QThread::currentThread();
+        const QCoreApplication *app = QCoreApplication::instance();
+        if (app && thread != app->thread()) {
+            ConnectionPool *pool = t_pool;
+            QObject::connect(
+                    thread, &QThread::finished, pool, [pool] { delete pool; },
+                    Qt::DirectConnection);
+        }
+    }
     return t_pool;
 }
 

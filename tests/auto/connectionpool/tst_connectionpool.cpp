@@ -7,6 +7,8 @@
 #include <QtSse/SseConnectionPool>
 
 #include <QtCore/qhash.h>
+#include <QtCore/qpointer.h>
+#include <QtCore/qthread.h>
 #include <QtNetwork/qnetworkaccessmanager.h>
 #include <QtTest/qsignalspy.h>
 #include <QtTest/qtest.h>
@@ -36,6 +38,7 @@ private Q_SLOTS:
     void protocolAndTlsSplitThePool();
     void redirectKeepsItsSlot();
     void priorKnowledgeAgainstHttp1Server();
+    void workerThreadPoolEndsWithThread();
 
 private:
     // Streams that stay open; each request's target is echoed as the first event's data.
@@ -247,6 +250,36 @@ void tst_ConnectionPool::priorKnowledgeAgainstHttp1Server()
     QVERIFY(closed.wait(Timeout));
     QCOMPARE(client.state(), SseClient::Failed);
     QVERIFY2(client.errorString().contains(u"HTTP/2"_s), qPrintable(client.errorString()));
+}
+
+void tst_ConnectionPool::workerThreadPoolEndsWithThread()
+{
+    // Clients in a worker thread use that thread's pool. The thread's event loop ends right
+    // after the client goes, before the pool's deferred clean-up could run: the managers (and
+    // their network threads) must still go, with the thread.
+    QThread worker;
+    QPointer<QNetworkAccessManager> manager;
+    bool opened = false;
+    const QUrl url = m_server->url(u"/worker"_s);
+    QObject context;
+    context.moveToThread(&worker);
+    worker.start();
+    QMetaObject::invokeMethod(&context, [&] {
+        auto *client = new SseClient(url);
+        connect(client, &SseClient::opened, client, [&, client] {
+            opened = true;
+            manager = client->networkAccessManager();
+            delete client;
+            QThread::currentThread()->quit();
+        });
+        client->open();
+    });
+    // The server runs in this thread: keep its event loop going while the worker works.
+    QTRY_VERIFY_WITH_TIMEOUT(worker.isFinished(), Timeout);
+    QVERIFY(worker.wait());
+    QVERIFY(opened);
+    QVERIFY(manager.isNull());
+    QCOMPARE(SseConnectionPool::managerCount(), 0); // the main thread's pool was never used
 }
 
 QTEST_MAIN(tst_ConnectionPool)
