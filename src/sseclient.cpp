@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "sseclient_p.h"
 
+#include <QtCore/qcoreevent.h>
+
 #include <QtNetwork/qnetworkaccessmanager.h>
 
 /*!
@@ -50,13 +52,7 @@ Q_LOGGING_CATEGORY(lcSseConnection, "qtsse.connection", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcSsePolicy, "qtsse.policy", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcSseParser, "qtsse.parser", QtWarningMsg)
 
-SseClientPrivate::SseClientPrivate(SseClient *q) : q_ptr(q)
-{
-    for (QTimer *timer : {&retryTimer, &connectTimer, &idleTimer}) {
-        timer->setSingleShot(true);
-        timer->setTimerType(Qt::PreciseTimer);
-    }
-}
+SseClientPrivate::SseClientPrivate(SseClient *q) : q_ptr(q) { }
 
 SseClientPrivate::~SseClientPrivate()
 {
@@ -74,9 +70,25 @@ SseClient::SseClient(QObject *parent) : QObject(parent), d_ptr(new SseClientPriv
         qCDebug(lcSsePolicy) << "server retry:" << ms << "ms";
         setReconnectionTime(int(ms));
     });
-    connect(&d->retryTimer, &QTimer::timeout, this, [d] { d->startRequest(); });
-    connect(&d->connectTimer, &QTimer::timeout, this, [d] { d->onConnectTimeout(); });
-    connect(&d->idleTimer, &QTimer::timeout, this, [d] { d->onIdleTimeout(); });
+}
+
+void SseClient::timerEvent(QTimerEvent *event)
+{
+    Q_D(SseClient);
+    // Single-shot, like the QTimers they replace: stopped before their handler runs.
+    const int id = event->timerId();
+    if (id == d->retryTimer.timerId()) {
+        d->retryTimer.stop();
+        d->startRequest();
+    } else if (id == d->connectTimer.timerId()) {
+        d->connectTimer.stop();
+        d->onConnectTimeout();
+    } else if (id == d->idleTimer.timerId()) {
+        d->idleTimer.stop();
+        d->onIdleTimeout();
+    } else {
+        QObject::timerEvent(event);
+    }
 }
 
 SseClient::SseClient(const QUrl &url, QObject *parent) : SseClient(parent)

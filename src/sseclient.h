@@ -224,6 +224,9 @@ Q_SIGNALS:
     void openedTimeChanged(const QDateTime &time);
     void countersChanged();
 
+protected:
+    void timerEvent(QTimerEvent *event) override; // the reconnect, connect and idle timers
+
 private:
     QMetaObject::Connection addEventListenerImpl(const QString &type, const QObject *context,
                                                  std::function<void(const SseEvent &)> slot);

@@ -161,7 +161,7 @@ void SseClientPrivate::sendNow(QNetworkAccessManager *nam)
     pendingVerdict = Verdict();
     errorBody.clear();
     if (connectTimeout > 0)
-        connectTimer.start(connectTimeout);
+        arm(connectTimer, connectTimeout);
 }
 
 void SseClientPrivate::onMetaDataChanged()
@@ -194,7 +194,7 @@ void SseClientPrivate::onMetaDataChanged()
         consecutiveFailures = 0;
         openedTime = QDateTime::currentDateTime();
         if (idleTimeout > 0)
-            idleTimer.start(idleTimeout);
+            arm(idleTimer, idleTimeout);
         const SseInterrupted interrupted(this);
         setReconnectAttempt(0);
         if (interrupted)

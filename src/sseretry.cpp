@@ -96,6 +96,6 @@ void SseClientPrivate::scheduleRetry(const Verdict &failure, bool afterOpenStrea
     if (interrupted || state != SseClient::Reconnecting)
         return;
     qCDebug(lcSsePolicy) << "attempt" << attempt << "in" << delayMs << "ms";
-    retryTimer.start(delayMs);
+    arm(retryTimer, delayMs);
     Q_EMIT q->reconnectScheduled(attempt, delayMs);
 }
