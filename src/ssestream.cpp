@@ -67,6 +67,8 @@ void SseClientPrivate::onReadyRead()
                 q, [this] { resumeReading(); }, Qt::QueuedConnection);
     if (interrupted || reply != current)
         return; // close(), open() or reconnectNow() from a slot: no signal about the old stream
+    if (idleTimeout > 0 && streamOpen)
+        arm(idleTimer, idleTimeout); // idle since now: slow slots do not count as silence
     notifyLastEventId();
     if (interrupted)
         return;

@@ -112,7 +112,8 @@ void tst_HostileBuffering::busyClientThread()
     // sockets a few MiB: measured 4-5 MiB, with 7-8 MiB sent while the client was busy. Without
     // the read buffer limit QNAM's thread read all 100 MiB ahead (104-108 MiB; the blank lines
     // 84-190 MiB) and onReadyRead()'s readAll() took it in one chunk.
-    QVERIFY2(growth < 16 * MiB, qPrintable(u"%1 MiB"_s.arg(double(growth) / MiB)));
+    if (PeakMemory::meaningful())
+        QVERIFY2(growth < 16 * MiB, qPrintable(u"%1 MiB"_s.arg(double(growth) / MiB)));
 }
 
 QTEST_MAIN(tst_HostileBuffering)

@@ -83,7 +83,8 @@ void tst_HostileFlood::millionComments()
           double(growth) / MiB, memory.exact() ? "VmHWM" : "sampled");
     // Measured 4.5 MiB (18 MiB before QNAM's read buffer was limited); a per-comment leak of a
     // dozen bytes would exceed the bound.
-    QVERIFY2(growth < 16 * MiB, qPrintable(u"%1 MiB"_s.arg(double(growth) / MiB)));
+    if (PeakMemory::meaningful())
+        QVERIFY2(growth < 16 * MiB, qPrintable(u"%1 MiB"_s.arg(double(growth) / MiB)));
     QVERIFY2(elapsed < 20000, QByteArray::number(elapsed)); // a few hundred ms here
     client.close();
 }
@@ -145,7 +146,8 @@ void tst_HostileFlood::endlessBlankLines()
           memory.exact() ? "VmHWM" : "sampled");
     // The client holds nothing for blank lines, and QNAM no more than its read buffer (1 MiB):
     // measured 0-7 MiB, also under load (16-80 MiB before the read buffer was limited).
-    QVERIFY2(growth < 16 * MiB, qPrintable(u"%1 MiB"_s.arg(double(growth) / MiB)));
+    if (PeakMemory::meaningful())
+        QVERIFY2(growth < 16 * MiB, qPrintable(u"%1 MiB"_s.arg(double(growth) / MiB)));
 
     client.close();
     QCOMPARE(client.state(), SseClient::Closed);

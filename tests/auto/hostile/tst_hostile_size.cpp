@@ -127,7 +127,8 @@ void tst_HostileSize::hugeLineOverNetwork()
     // race, up to 390 MiB (see tst_hostile_buffering and hugeChunkParserMemory()).
     qInfo("peak memory growth %.1f MiB (%s); %.1f MiB read", double(growth) / MiB,
           memory.exact() ? "VmHWM" : "sampled", double(client.byteCount()) / MiB);
-    QVERIFY2(growth < 2 * cap + 20 * MiB, qPrintable(u"%1 MiB"_s.arg(double(growth) / MiB)));
+    if (PeakMemory::meaningful())
+        QVERIFY2(growth < 2 * cap + 20 * MiB, qPrintable(u"%1 MiB"_s.arg(double(growth) / MiB)));
     // Reading stopped soon after the cap: a read buffer or two past it.
     QVERIFY2(client.byteCount() < 2 * (cap + 4 * MiB), QByteArray::number(client.byteCount()));
 }
@@ -217,7 +218,8 @@ void tst_HostileSize::hugeChunkParserMemory()
     const qint64 growth = memory.growth();
     QCOMPARE(parser.error(), SseParser::Error::EventTooLarge);
     QCOMPARE(parser.bufferedBytes(), 0);
-    QVERIFY2(growth < 4 * MiB, qPrintable(u"%1 MiB"_s.arg(double(growth) / MiB)));
+    if (PeakMemory::meaningful())
+        QVERIFY2(growth < 4 * MiB, qPrintable(u"%1 MiB"_s.arg(double(growth) / MiB)));
 }
 
 QTEST_MAIN(tst_HostileSize)

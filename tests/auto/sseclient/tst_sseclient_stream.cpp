@@ -18,6 +18,7 @@ private Q_SLOTS:
     void splitDelivery();
     // 12. - 14. timeouts and limits
     void idleTimeout();
+    void slowSlotIsNotSilence();
     void commentsKeepAlive();
     void connectTimeout_data();
     void connectTimeout();
@@ -169,6 +170,34 @@ void tst_SseClientStream::idleTimeout()
     QCOMPARE(log.only(wanted),
              QStringList({u"opened"_s, u"eventReceived"_s, u"errorOccurred"_s, u"disconnected"_s,
                           u"reconnectScheduled"_s, u"opened"_s, u"eventReceived"_s}));
+    client.close();
+}
+
+void tst_SseClientStream::slowSlotIsNotSilence()
+{
+    // A slot that takes longer than idleTimeout (here it blocks the thread on purpose: that is
+    // the scenario, not a synchronisation) must not make a live stream look idle.
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::sse()
+                           .chunked()
+                           .send("data: slow\n\n")
+                           .pause(100)
+                           .send("data: next\n\n")
+                           .holdOpen());
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    client.setIdleTimeout(300);
+    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
+    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
+    connect(&client, &SseClient::eventReceived, this, [](const SseEvent &e) {
+        if (e.data() == u"slow"_s)
+            QThread::msleep(700);
+    });
+    client.open();
+    TRY_COMPARE(eventSpy.size(), 2);
+    QCOMPARE(errorsOf(errorSpy), QList<SseClient::Error>());
+    QCOMPARE(server.requestCount(), 1);
     client.close();
 }
 
