@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// The two plain clients tst_faultproxy talks to the proxy with.
+// The two plain clients the FaultProxy tests talk to the proxy with.
 #ifndef RAWCLIENTS_H
 #define RAWCLIENTS_H
 

@@ -1,44 +1,19 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // FaultProxy against the in-process SseTestServer: exact cuts (FIN or RST), cuts inside a UTF-8
-// sequence, determinism by seed, throttling, stalls, latency and refused connections.
-#include "faultproxy.h"
-#include "rawclients.h"
-#include "ssetestserver.h"
+// sequence, what SseClient gets through them, and cuts that are the same for the same seed.
+#include "faultproxytest.h"
 
 #include <QtSse/SseClient>
 #include <QtSse/SseEvent>
 
-#include <QtTest/qsignalspy.h>
-#include <QtTest/qtest.h>
-
 #include <algorithm>
-#include <memory>
 
-using namespace Qt::StringLiterals;
-using Response = SseTestServer::Response;
-using CutMode = FaultProxy::CutMode;
-using RefuseMode = FaultProxy::RefuseMode;
-
-static constexpr int Timeout = 10000; // generous: the suite must pass on a loaded machine
-#define TRY_COMPARE(expr, expected) QTRY_COMPARE_WITH_TIMEOUT(expr, expected, Timeout)
-#define TRY_VERIFY(expr) QTRY_VERIFY_WITH_TIMEOUT(expr, Timeout)
-
-// 1000 bytes of events whose data mixes ASCII with 2-, 3- and 4-byte UTF-8 sequences.
-static QByteArray body()
-{
-    QByteArray out;
-    for (int i = 0; out.size() < 1000; ++i)
-        out += "id: " + QByteArray::number(i)
-                + "\ndata: caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\n\n";
-    return out.left(1000);
-}
-
-class tst_FaultProxy : public QObject
+class tst_FaultProxy : public FaultProxyTest
 {
     Q_OBJECT
 private Q_SLOTS:
-    void init();
-    void cleanup();
+    void init() { startServerAndProxy(); }
+    void cleanup() { stopServerAndProxy(); }
     void cutAfterBytes_data();
     void cutAfterBytes();
     void closeOrReset_data();
@@ -47,45 +22,7 @@ private Q_SLOTS:
     void clientGetsNoPartialEvent();
     void sameSeedSameCuts_data();
     void sameSeedSameCuts();
-    void throttleSplitsWrites();
-    void stallHoldsBytes();
-    void delayAddsLatency();
-    void refuseForAPeriod_data();
-    void refuseForAPeriod();
-
-private:
-    QByteArray probe(qsizetype size); // the first `size` bytes a connection gets, uncut
-    QByteArray wire(int connection = 0) const { return server->written(connection); }
-    std::unique_ptr<SseTestServer> server;
-    std::unique_ptr<FaultProxy> proxy;
 };
-
-void tst_FaultProxy::init()
-{
-    server = std::make_unique<SseTestServer>();
-    QVERIFY(server->listen());
-    server->setHandler(
-            [](const SseTestServer::Request &) { return Response::sse().send(body()).holdOpen(); });
-    proxy = std::make_unique<FaultProxy>();
-    proxy->setUpstream(QHostAddress::LocalHost, server->port());
-    QVERIFY(proxy->listen());
-}
-
-void tst_FaultProxy::cleanup()
-{
-    proxy.reset();
-    server.reset();
-}
-
-QByteArray tst_FaultProxy::probe(qsizetype size)
-{
-    const int connection = server->connectionCount();
-    RawClient client(proxy->port());
-    if (!QTest::qWaitFor([&] { return client.received.size() >= size; }, Timeout))
-        return {}; // the caller's comparisons fail
-    client.socket.abort();
-    return server->written(connection);
-}
 
 void tst_FaultProxy::cutAfterBytes_data()
 {
@@ -220,94 +157,6 @@ void tst_FaultProxy::sameSeedSameCuts()
     for (int i = 0; i < Connections; ++i)
         other.append(proxy->cutOffsetFor(i));
     QVERIFY(other != runs[0]);
-}
-
-void tst_FaultProxy::throttleSplitsWrites()
-{
-    proxy->setThrottle(7, 2);
-    proxy->setCutAfterBytes(350); // an end to wait for
-    RawClient client(proxy->port());
-    TRY_VERIFY(client.done);
-    QCOMPARE(client.received, wire().left(350));
-    QVERIFY(proxy->writeCount() >= 50); // 350 / 7, more where a read from upstream ended
-    QVERIFY(client.reads.size() > 1);
-    QVERIFY(client.reads.last().first >= 49 * 2); // 2 ms between writes
-}
-
-void tst_FaultProxy::stallHoldsBytes()
-{
-    constexpr int StallMs = 300;
-    proxy->setStall(150, StallMs);
-    proxy->setCutAfterBytes(400);
-    RawClient client(proxy->port());
-    qint64 answeredAt = -1; // the server writes everything at once
-    connect(server.get(), &SseTestServer::requestReceived, this,
-            [&] { answeredAt = client.clock.elapsed(); });
-    TRY_VERIFY(client.done);
-    QCOMPARE(client.received, wire().left(400));
-    // The reads stop at exactly 150 bytes; the next one comes after the stall.
-    const auto at = std::find_if(client.reads.cbegin(), client.reads.cend(),
-                                 [](const auto &read) { return read.second >= 150; });
-    QVERIFY(at != client.reads.cend() && at + 1 != client.reads.cend());
-    QCOMPARE(at->second, qsizetype(150));
-    QVERIFY(answeredAt >= 0);
-    QVERIFY2((at + 1)->first - answeredAt >= StallMs - 1,
-             qPrintable(u"%1 ms"_s.arg((at + 1)->first - answeredAt)));
-}
-
-void tst_FaultProxy::delayAddsLatency()
-{
-    constexpr int DelayMs = 200;
-    proxy->setDelay(DelayMs);
-    proxy->setCutAfterBytes(300);
-    RawClient client(proxy->port());
-    qint64 answeredAt = -1; // the server answers at once; the first byte comes DelayMs later
-    connect(server.get(), &SseTestServer::requestReceived, this,
-            [&] { answeredAt = client.clock.elapsed(); });
-    TRY_VERIFY(client.done);
-    QCOMPARE(client.received, wire().left(300));
-    QVERIFY(answeredAt >= 0);
-    QVERIFY2(client.reads.first().first - answeredAt >= DelayMs - 2,
-             qPrintable(u"%1 ms"_s.arg(client.reads.first().first - answeredAt)));
-}
-
-void tst_FaultProxy::refuseForAPeriod_data()
-{
-    QTest::addColumn<RefuseMode>("mode");
-    QTest::addColumn<bool>("timed");
-    QTest::newRow("stop listening, 300 ms") << RefuseMode::StopListening << true;
-    QTest::newRow("stop listening, until told") << RefuseMode::StopListening << false;
-    QTest::newRow("accept and close, 300 ms") << RefuseMode::AcceptAndClose << true;
-    QTest::newRow("accept and reset, until told") << RefuseMode::AcceptAndReset << false;
-}
-
-void tst_FaultProxy::refuseForAPeriod()
-{
-    QFETCH(RefuseMode, mode);
-    QFETCH(bool, timed);
-    proxy->setCutAfterBytes(100);
-    proxy->refuseConnections(mode, timed ? 300 : -1);
-    QVERIFY(proxy->isRefusing());
-    {
-        PosixClient refused(proxy->port()); // how the refusal looks: ECONNREFUSED, FIN or RST
-        TRY_VERIFY(refused.end != PosixClient::Open);
-        const int expected = mode == RefuseMode::StopListening ? ECONNREFUSED
-                : mode == RefuseMode::AcceptAndClose           ? 0
-                                                               : ECONNRESET;
-        QCOMPARE(refused.end, expected);
-        QCOMPARE(refused.received, QByteArray());
-        QCOMPARE(proxy->refusedCount(), mode == RefuseMode::StopListening ? 0 : 1);
-    }
-    QCOMPARE(proxy->connectionCount(), 0);
-    QCOMPARE(server->requestCount(), 0);
-    if (timed)
-        TRY_VERIFY(!proxy->isRefusing());
-    else
-        proxy->acceptConnections();
-    RawClient client(proxy->port());
-    TRY_VERIFY(client.done);
-    QCOMPARE(client.received, wire().left(100));
-    QCOMPARE(proxy->connectionCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_FaultProxy)
