@@ -164,8 +164,8 @@ Carrier *ConnectionPool::carrierWithRoom(const PoolKey &key)
         if (!m_cookieJar)
             m_cookieJar = new QNetworkCookieJar(this);
         carrier->manager->setCookieJar(m_cookieJar);
-        m_cookieJar->setParent(
-                this); // setCookieJar() took it: the managers come and go, the jar stays
+        // setCookieJar() took it: the managers come and go, the jar stays.
+        m_cookieJar->setParent(this);
         qCDebug(lcSseConnection) << "pool: new manager for" << key.origin << "now"
                                  << managerCount() + 1;
     }
