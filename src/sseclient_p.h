@@ -53,6 +53,9 @@ public:
     void onFinished();
     void resumeReading(); // what arrived while a slot ran a nested event loop
     void dropOverflowingStream(qint64 unread, qint64 limit);
+    // Drops the open stream for a reason of ours: disconnected(), then the verdict. A failed
+    // attempt counts as if the stream had not opened (the backoff grows, maxRetries applies).
+    void dropStream(const QtSsePrivate::Verdict &v, bool failedAttempt);
     void onConnectTimeout();
     void onIdleTimeout();
     void dropReply();

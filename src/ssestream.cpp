@@ -83,21 +83,12 @@ void SseClientPrivate::onReadyRead()
         v.error = SseClient::EventTooLargeError;
         v.reason = parser.errorString();
         qCWarning(lcSseParser) << v.reason;
-        dropReply();
-        Q_EMIT q->disconnected();
-        if (interrupted)
-            return;
-        consecutiveFailures = failuresBeforeOpen;
-        setReconnectAttempt(attemptBeforeOpen);
-        if (interrupted)
-            return;
-        applyVerdict(v);
+        dropStream(v, true);
     }
 }
 
 void SseClientPrivate::dropOverflowingStream(qint64 unread, qint64 limit)
 {
-    Q_Q(SseClient);
     Verdict v;
     v.action = Verdict::Retry;
     v.error = SseClient::BufferOverflowError;
@@ -107,11 +98,24 @@ void SseClientPrivate::dropOverflowingStream(qint64 unread, qint64 limit)
                        .arg(unread)
                        .arg(limit);
     qCWarning(lcSseConnection) << v.reason;
+    dropStream(v, false); // the application's doing: not a failed attempt of the server's
+}
+
+void SseClientPrivate::dropStream(const Verdict &v, bool failedAttempt)
+{
+    Q_Q(SseClient);
     const SseInterrupted interrupted(this);
-    dropReply(); // also stops the feed() that the busy slot runs in
+    dropReply(); // also stops a feed() that is delivering events right now
     Q_EMIT q->disconnected();
-    if (!interrupted)
-        applyVerdict(v);
+    if (interrupted)
+        return;
+    if (failedAttempt) {
+        consecutiveFailures = failuresBeforeOpen;
+        setReconnectAttempt(attemptBeforeOpen);
+        if (interrupted)
+            return;
+    }
+    applyVerdict(v);
 }
 
 void SseClientPrivate::resumeReading()
