@@ -12,15 +12,12 @@
 #include <QtNetwork/qnetworkcookiejar.h>
 
 #include <algorithm>
-#include <atomic>
 
 Q_DECLARE_LOGGING_CATEGORY(lcSseConnection)
 
 namespace {
 // Qt 6.4: QHttpNetworkConnection's channel count per host (not configurable before Qt 6.5).
 constexpr int Http1StreamsPerManager = 6;
-std::atomic<int> g_maxHttp2Streams {100};
-std::atomic<int> g_maxManagers {4096};
 thread_local QtSsePrivate::ConnectionPool *t_pool = nullptr;
 } // namespace
 
@@ -36,7 +33,7 @@ struct Carrier
     int capacity() const
     {
         const bool h2 = key.http2Direct() || http2 == 1;
-        return h2 ? g_maxHttp2Streams.load() : Http1StreamsPerManager;
+        return h2 ? poolSettings.maxHttp2Streams.load() : Http1StreamsPerManager;
     }
 };
 
@@ -134,27 +131,24 @@ int ConnectionPool::streamCount() const
 
 Carrier *ConnectionPool::carrierWithRoom(const PoolKey &key)
 {
+    bool known = false; // a carrier of this key exists (all full)
+    int http2 = -1; // what this origin answered, if it did
     for (const auto &carrier : m_carriers) {
-        if (carrier->key == key && carrier->streams < carrier->capacity()
-            && (carrier->manager || !carrier->owned))
+        if (!(carrier->key == key))
+            continue;
+        if (carrier->streams < carrier->capacity() && (carrier->manager || !carrier->owned))
             return carrier.get();
+        known = true;
+        if (carrier->http2 != -1)
+            http2 = carrier->http2;
     }
-    if (key.userManager) {
-        const bool known = std::any_of(m_carriers.cbegin(), m_carriers.cend(),
-                                       [&key](const auto &c) { return c->key == key; });
-        if (known)
-            return nullptr; // the application's manager is full: wait
-    } else if (managerCount() >= g_maxManagers.load()) {
-        return nullptr;
-    }
+    if (key.userManager ? known : managerCount() >= poolSettings.maxManagers.load())
+        return nullptr; // the application's manager is full, or the pool: wait
     auto carrier = std::make_unique<Carrier>();
     carrier->key = key;
     // A stream's protocol is learned per origin: a new manager for an origin that answered
     // HTTP/2 starts with HTTP/2's slot count.
-    for (const auto &other : m_carriers) {
-        if (other->key == key && other->http2 != -1)
-            carrier->http2 = other->http2;
-    }
+    carrier->http2 = http2;
     if (key.userManager) {
         carrier->manager = key.userManager;
     } else {
@@ -204,9 +198,7 @@ void ConnectionPool::release(PoolLease *lease)
     lease->m_carrier = nullptr;
     lease->m_queued = false;
     if (!m_waiting.isEmpty())
-        pump();
-    else if (streamCount() == 0)
-        scheduleSweep();
+        pump(); // (an idle carrier has its sweep scheduled above)
 }
 
 void ConnectionPool::setHttp2Used(PoolLease *lease, bool used)
@@ -273,37 +265,3 @@ void ConnectionPool::sweep()
 }
 
 } // namespace QtSsePrivate
-
-using QtSsePrivate::ConnectionPool;
-
-int SseConnectionPool::maxHttp2Streams()
-{
-    return g_maxHttp2Streams.load();
-}
-void SseConnectionPool::setMaxHttp2Streams(int streams)
-{
-    g_maxHttp2Streams.store(qMax(1, streams));
-}
-int SseConnectionPool::maxManagers()
-{
-    return g_maxManagers.load();
-}
-void SseConnectionPool::setMaxManagers(int managers)
-{
-    g_maxManagers.store(qMax(1, managers));
-}
-int SseConnectionPool::managerCount()
-{
-    const ConnectionPool *pool = ConnectionPool::forCurrentThread(false);
-    return pool ? pool->managerCount() : 0;
-}
-int SseConnectionPool::streamCount()
-{
-    const ConnectionPool *pool = ConnectionPool::forCurrentThread(false);
-    return pool ? pool->streamCount() : 0;
-}
-int SseConnectionPool::waitingCount()
-{
-    const ConnectionPool *pool = ConnectionPool::forCurrentThread(false);
-    return pool ? pool->waitingCount() : 0;
-}

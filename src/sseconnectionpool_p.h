@@ -11,6 +11,7 @@
 #include <QtCore/qobject.h>
 #include <QtCore/qpointer.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -24,6 +25,14 @@ namespace QtSsePrivate {
 
 class ConnectionPool;
 struct Carrier;
+
+// SseConnectionPool's process-wide settings (sseconnectionpoolsettings.cpp).
+struct PoolSettings
+{
+    std::atomic<int> maxHttp2Streams {100};
+    std::atomic<int> maxManagers {4096};
+};
+extern PoolSettings poolSettings;
 
 // What decides which streams may share a QNetworkAccessManager: the origin, the protocol mode and
 // the TLS settings (Qt 6.4 keys its connection cache by origin only, so a stream that trusts an
