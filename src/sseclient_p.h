@@ -45,7 +45,7 @@ public:
     void startRequest(); // a new attempt, at the configured URL
     void sendRequest(); // one hop of it (redirects send again), once the pool gives a slot
     void onConnectionGranted(); // the pool gave the slot a waiting request asked for
-    void sendNow(QNetworkAccessManager *nam);
+    void sendNow();
     QtSsePrivate::PoolKey poolKey() const;
     void setWaitingForConnection(bool waiting);
     void onMetaDataChanged();
@@ -53,12 +53,20 @@ public:
     void onFinished();
     void resumeReading(); // what arrived while a slot ran a nested event loop
     void dropOverflowingStream(qint64 unread, qint64 limit);
-    // Drops the open stream for a reason of ours: disconnected(), then the verdict. A failed
-    // attempt counts as if the stream had not opened (the backoff grows, maxRetries applies).
-    void dropStream(const QtSsePrivate::Verdict &v, bool failedAttempt);
+    // How an open stream ended, for what follows (endStream()):
+    // - Ended: the server ended it, the network broke it, or it went idle. As an EventSource
+    //   does, reconnect after the reconnection time; with maxRetries 0 the client is Closed.
+    // - FailedAttempt: the server's fault (an event too large): as if it had never opened (the
+    //   backoff grows, maxRetries applies).
+    // - Dropped: our doing (the application let too much arrive unread): the verdict applies.
+    enum class StreamEnd { Ended, FailedAttempt, Dropped };
+    // Ends the open stream, always in this order: disconnected(); then, if v carries an error,
+    // errorOccurred(); then what follows (reconnectScheduled(), or closed()).
+    void endStream(const QtSsePrivate::Verdict &v, StreamEnd how);
     void onConnectTimeout();
     void onIdleTimeout();
     void dropReply();
+    void onReplyDestroyed();
     void applyVerdict(const QtSsePrivate::Verdict &verdict);
     void scheduleRetry(const QtSsePrivate::Verdict &failure, bool afterOpenStream);
     void finishFor(SseClient::State state);
@@ -87,6 +95,7 @@ public:
     QList<QSslCertificate> caCertificates;
     bool ignoreSslErrors = false;
     QPointer<QNetworkAccessManager> userManager;
+    bool hasUserManager = false; // set, even if destroyed since
     SseClient::HttpProtocol httpProtocol = SseClient::AutoProtocol;
 
     // the current attempt
@@ -94,7 +103,9 @@ public:
     // stops (Reconnecting, Closed, Failed) or is destroyed. Redirects keep it if they can.
     QtSsePrivate::PoolLease lease {q_ptr, [this] { onConnectionGranted(); }};
     bool waitingForConnection = false;
-    QNetworkReply *reply = nullptr;
+    // Guarded: the reply goes with its manager, which may go first (the application's, or the
+    // pool of a thread that ended); onReplyDestroyed() then ends the attempt.
+    QPointer<QNetworkReply> reply;
     SseParser parser;
     QUrl currentUrl; // after redirects
     QByteArray currentMethod;
@@ -124,6 +135,7 @@ public:
     int failuresBeforeOpen = 0;
     int attemptBeforeOpen = 0;
     bool *alivePtr = nullptr; // set while feeding the parser; cleared by our destructor
+    bool replyErrored = false; // the reply reported an error (its finished() may not follow)
     bool readDeferred = false; // readyRead/finished came in a slot's nested loop during a feed
     // Bumped by close() and by every new attempt. Code that emits a signal in the middle of a
     // transition compares it afterwards: a slot that called close(), open() or reconnectNow()

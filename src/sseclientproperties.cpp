@@ -177,7 +177,9 @@ QNetworkAccessManager *SseClient::networkAccessManager() const
 
 void SseClient::setNetworkAccessManager(QNetworkAccessManager *manager)
 {
-    d_func()->userManager = manager;
+    Q_D(SseClient);
+    d->userManager = manager;
+    d->hasUserManager = manager != nullptr;
 }
 
 SseClient::State SseClient::state() const

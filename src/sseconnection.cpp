@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // SseClientPrivate: one attempt's request, response and stream, and what follows it.
 #include "sseclient_p.h"
+#include "ssereplyscope_p.h"
 
 #include <QtNetwork/qnetworkaccessmanager.h>
 #include <QtNetwork/qnetworkrequest.h>
@@ -35,13 +36,49 @@ void SseClientPrivate::dropReply()
     if (QNetworkReply *r = std::exchange(reply, nullptr)) {
         QObject::disconnect(r, nullptr, q_func(), nullptr);
         r->abort(); // emits finished synchronously (Qt 6.4): we no longer listen
-        r->deleteLater();
+        // Not now if one of its signals is on the stack (a slot's nested event loop).
+        QtSsePrivate::ReplySignalScope::deleteLater(r);
     }
     // A new response is a new stream: buffers, the unfinished event and the BOM state go; the
     // last event ID stays. This also stops a feed() that is delivering events right now.
     parser.reset();
     streamOpen = false;
     headersSeen = false;
+}
+
+void SseClientPrivate::onReplyDestroyed()
+{
+    // Its manager took it with it: the application deleted its own, or the thread whose pool
+    // carried it ended. The attempt is over; say so once that destruction has returned.
+    const bool wasOpen = streamOpen;
+    connectTimer.stop();
+    idleTimer.stop();
+    parser.reset(); // also stops a feed() that is delivering events right now
+    streamOpen = false;
+    headersSeen = false;
+    const quint64 at = ++epoch; // a transition running in a caller stops
+    QMetaObject::invokeMethod(
+            q_func(),
+            [this, at, wasOpen] {
+                if (epoch != at)
+                    return; // closed or restarted meanwhile
+                Verdict v;
+                v.error = SseClient::ConnectionError;
+                if (hasUserManager) {
+                    v.action = Verdict::Fail; // nothing left to connect with
+                    v.reason = QStringLiteral("The QNetworkAccessManager given to "
+                                              "setNetworkAccessManager() was destroyed");
+                } else {
+                    v.action = Verdict::Retry; // a new manager from the pool
+                    v.reason = QStringLiteral("The connection pool's QNetworkAccessManager was "
+                                              "destroyed (its thread ended)");
+                }
+                if (wasOpen)
+                    endStream(v, StreamEnd::Ended);
+                else
+                    applyVerdict(v);
+            },
+            Qt::QueuedConnection);
 }
 
 void SseClientPrivate::startRequest()
@@ -68,11 +105,17 @@ void SseClientPrivate::sendRequest()
     dropReply();
     const SseInterrupted interrupted(this);
     const QString scheme = currentUrl.scheme().toLower();
+    QString invalid;
     if (!currentUrl.isValid()
-        || (scheme != QLatin1String("http") && scheme != QLatin1String("https"))) {
-        setError(SseClient::ConnectionError,
-                 QStringLiteral("Invalid URL \"%1\" (http and https are supported)")
-                         .arg(currentUrl.toString()));
+        || (scheme != QLatin1String("http") && scheme != QLatin1String("https")))
+        invalid = QStringLiteral("Invalid URL \"%1\" (http and https are supported)");
+    else if (currentUrl.host().isEmpty())
+        invalid = QStringLiteral("Invalid URL \"%1\": no host");
+    else if (hasUserManager && !userManager)
+        invalid = QStringLiteral("The QNetworkAccessManager given to setNetworkAccessManager() "
+                                 "was destroyed (requesting %1)");
+    if (!invalid.isEmpty()) {
+        setError(SseClient::ConnectionError, invalid.arg(currentUrl.toString()));
         if (!interrupted)
             finishFor(SseClient::Failed);
         return;
@@ -87,10 +130,10 @@ void SseClientPrivate::sendRequest()
         setWaitingForConnection(true);
         return;
     }
-    sendNow(manager());
+    sendNow();
 }
 
-void SseClientPrivate::sendNow(QNetworkAccessManager *nam)
+void SseClientPrivate::sendNow()
 {
     Q_Q(SseClient);
     const SseInterrupted interrupted(this);
@@ -101,6 +144,9 @@ void SseClientPrivate::sendNow(QNetworkAccessManager *nam)
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
                          QNetworkRequest::AlwaysNetwork);
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+    // Qt aborts a compressed reply past 10 MiB decompressed at a high ratio: a long, repetitive
+    // event stream is exactly that. Memory is bounded by the client's own limits instead.
+    request.setDecompressedSafetyCheckThreshold(-1);
     if (httpProtocol == SseClient::Http1Only) {
         request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     } else if (httpProtocol == SseClient::Http2PriorKnowledge) {
@@ -136,6 +182,16 @@ void SseClientPrivate::sendNow(QNetworkAccessManager *nam)
     if (interrupted || state != SseClient::Connecting)
         return; // closed, restarted or deleted from the slot
 
+    // Asked only now: a slot of aboutToSendRequest() may have destroyed the manager.
+    QNetworkAccessManager *const nam = manager();
+    if (!nam) {
+        Verdict v;
+        v.action = hasUserManager ? Verdict::Fail : Verdict::Retry;
+        v.error = SseClient::ConnectionError;
+        v.reason = QStringLiteral("No QNetworkAccessManager to send the request with (destroyed)");
+        applyVerdict(v);
+        return;
+    }
     qCDebug(lcSseConnection) << currentMethod << currentUrl;
     if (currentMethod == "GET" && currentBody.isEmpty())
         reply = nam->get(request);
@@ -150,15 +206,41 @@ void SseClientPrivate::sendNow(QNetworkAccessManager *nam)
             || (httpProtocol == SseClient::AutoProtocol && currentUrl.scheme() != u"http");
     if (!http2Possible)
         reply->setReadBufferSize(ReadBufferBytes);
-    QObject::connect(reply, &QNetworkReply::metaDataChanged, q, [this] { onMetaDataChanged(); });
-    QObject::connect(reply, &QNetworkReply::readyRead, q, [this] { onReadyRead(); });
-    QObject::connect(reply, &QNetworkReply::finished, q, [this] { onFinished(); });
+    // Each handler marks the reply's signal on the stack (see ssereplyscope_p.h).
+    using QtSsePrivate::ReplySignalScope;
+    QObject::connect(reply, &QNetworkReply::metaDataChanged, q, [this] {
+        const ReplySignalScope scope;
+        onMetaDataChanged();
+    });
+    QObject::connect(reply, &QNetworkReply::readyRead, q, [this] {
+        const ReplySignalScope scope;
+        onReadyRead();
+    });
+    QObject::connect(reply, &QNetworkReply::finished, q, [this] {
+        const ReplySignalScope scope;
+        onFinished();
+    });
     QObject::connect(reply, &QNetworkReply::sslErrors, q, [this](const QList<QSslError> &errors) {
+        const ReplySignalScope scope;
         qCDebug(lcSseConnection) << "TLS errors" << errors;
         if (ignoreSslErrors && reply)
             reply->ignoreSslErrors();
     });
+    QObject::connect(reply, &QNetworkReply::errorOccurred, q, [this] {
+        // finished() follows at once, except where Qt 6.4 fails to emit it (corrupt compressed
+        // data: "QNetworkReplyImplPrivate::error: Internal problem..."). Check afterwards.
+        replyErrored = true;
+        QMetaObject::invokeMethod(
+                q_func(),
+                [this, errored = QPointer<QNetworkReply>(reply)] {
+                    if (errored && reply == errored)
+                        onFinished();
+                },
+                Qt::QueuedConnection);
+    });
+    QObject::connect(reply, &QObject::destroyed, q, [this] { onReplyDestroyed(); });
     pendingVerdict = Verdict();
+    replyErrored = false;
     errorBody.clear();
     if (connectTimeout > 0)
         arm(connectTimer, connectTimeout);
@@ -243,7 +325,6 @@ void SseClientPrivate::onMetaDataChanged()
 
 void SseClientPrivate::onFinished()
 {
-    Q_Q(SseClient);
     if (!reply)
         return;
     if (alivePtr && streamOpen) {
@@ -263,11 +344,17 @@ void SseClientPrivate::onFinished()
     const QNetworkReply::NetworkError networkError = reply->error();
     const QString networkErrorString = reply->errorString();
     if (streamOpen) {
-        qCDebug(lcSseConnection) << "stream ended:" << networkError << networkErrorString;
-        dropReply();
-        Q_EMIT q->disconnected();
-        if (!interrupted && state == SseClient::Open)
-            scheduleRetry(Verdict(), true);
+        Verdict v; // a clean end
+        if (networkError != QNetworkReply::NoError) {
+            // Never a silent end: whatever Qt gave up on (a reset connection, a broken chunk, a
+            // failed decompression) is an error that says so; the client retries or fails.
+            v = QtSsePrivate::classifyNetworkError(networkError, networkErrorString);
+            v.reason = QStringLiteral("The stream broke: %1").arg(networkErrorString);
+            qCWarning(lcSseConnection) << v.reason << networkError;
+        } else {
+            qCDebug(lcSseConnection) << "stream ended by the server";
+        }
+        endStream(v, StreamEnd::Ended);
         return;
     }
     const Verdict v = headersSeen

@@ -4,6 +4,7 @@
 #include "sseconnectionpool_p.h"
 
 #include "sseclient.h"
+#include "ssereplyscope_p.h"
 
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qloggingcategory.h>
@@ -250,9 +251,10 @@ void ConnectionPool::sweep()
     m_sweepPending = false;
     const auto idle = [](const std::unique_ptr<Carrier> &c) { return c->streams == 0; };
     for (const auto &carrier : m_carriers) {
-        // deleteLater: one of its replies may still be inside a signal on the stack.
+        // Later: one of its replies may still be inside a signal on the stack, also below a
+        // slot's nested event loop (ssereplyscope_p.h).
         if (idle(carrier) && carrier->owned && carrier->manager)
-            carrier->manager->deleteLater();
+            ReplySignalScope::deleteLater(carrier->manager);
     }
     m_carriers.erase(std::remove_if(m_carriers.begin(), m_carriers.end(), idle), m_carriers.end());
     if (!m_waiting.isEmpty())
@@ -260,7 +262,7 @@ void ConnectionPool::sweep()
     if (m_carriers.empty() && m_waiting.isEmpty()) {
         if (t_pool == this)
             t_pool = nullptr;
-        deleteLater();
+        ReplySignalScope::deleteLater(this); // the managers above are its children
     }
 }
 

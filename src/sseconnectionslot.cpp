@@ -33,5 +33,5 @@ void SseClientPrivate::onConnectionGranted()
     const SseInterrupted interrupted(this);
     setWaitingForConnection(false);
     if (!interrupted)
-        sendNow(manager());
+        sendNow();
 }

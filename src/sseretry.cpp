@@ -23,19 +23,15 @@ void SseClientPrivate::onConnectTimeout()
 
 void SseClientPrivate::onIdleTimeout()
 {
-    Q_Q(SseClient);
     if (!streamOpen)
         return;
-    dropReply();
-    const SseInterrupted interrupted(this);
-    setError(SseClient::TimeoutError,
-             QStringLiteral("Nothing received for %1 ms: the stream is considered dead")
-                     .arg(idleTimeout));
-    if (interrupted)
-        return;
-    Q_EMIT q->disconnected();
-    if (!interrupted && state == SseClient::Open)
-        scheduleRetry(Verdict(), true);
+    Verdict v;
+    v.action = Verdict::Retry;
+    v.error = SseClient::TimeoutError;
+    v.reason = QStringLiteral("Nothing received for %1 ms: the stream is considered dead")
+                       .arg(idleTimeout);
+    qCInfo(lcSseConnection) << v.reason;
+    endStream(v, StreamEnd::Ended);
 }
 
 void SseClientPrivate::applyVerdict(const Verdict &v)

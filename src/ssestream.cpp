@@ -83,7 +83,7 @@ void SseClientPrivate::onReadyRead()
         v.error = SseClient::EventTooLargeError;
         v.reason = parser.errorString();
         qCWarning(lcSseParser) << v.reason;
-        dropStream(v, true);
+        endStream(v, StreamEnd::FailedAttempt);
     }
 }
 
@@ -98,10 +98,10 @@ void SseClientPrivate::dropOverflowingStream(qint64 unread, qint64 limit)
                        .arg(unread)
                        .arg(limit);
     qCWarning(lcSseConnection) << v.reason;
-    dropStream(v, false); // the application's doing: not a failed attempt of the server's
+    endStream(v, StreamEnd::Dropped); // not a failed attempt of the server's
 }
 
-void SseClientPrivate::dropStream(const Verdict &v, bool failedAttempt)
+void SseClientPrivate::endStream(const Verdict &v, StreamEnd how)
 {
     Q_Q(SseClient);
     const SseInterrupted interrupted(this);
@@ -109,13 +109,30 @@ void SseClientPrivate::dropStream(const Verdict &v, bool failedAttempt)
     Q_EMIT q->disconnected();
     if (interrupted)
         return;
-    if (failedAttempt) {
+    switch (how) {
+    case StreamEnd::FailedAttempt:
         consecutiveFailures = failuresBeforeOpen;
         setReconnectAttempt(attemptBeforeOpen);
         if (interrupted)
             return;
+        Q_FALLTHROUGH();
+    case StreamEnd::Dropped:
+        applyVerdict(v);
+        return;
+    case StreamEnd::Ended:
+        break;
     }
-    applyVerdict(v);
+    if (v.error != SseClient::NoError) {
+        setError(v.error, v.reason);
+        if (interrupted)
+            return;
+    }
+    if (state != SseClient::Open)
+        return;
+    if (v.error != SseClient::NoError && v.action == Verdict::Fail)
+        finishFor(SseClient::Failed);
+    else
+        scheduleRetry(Verdict(), true);
 }
 
 void SseClientPrivate::resumeReading()
@@ -126,8 +143,8 @@ void SseClientPrivate::resumeReading()
     const SseInterrupted interrupted(this);
     if (reply->bytesAvailable() > 0)
         onReadyRead();
-    if (!interrupted && reply == current && reply->isFinished())
-        onFinished(); // its finished() came while we could not handle it
+    if (!interrupted && reply == current && (reply->isFinished() || replyErrored))
+        onFinished(); // its finished() (or error) came while we could not handle it
 }
 
 void SseClientPrivate::handleEvent(const SseEvent &event)

@@ -175,6 +175,12 @@ Response &Response::abort()
     return *this;
 }
 
+Response &Response::reset()
+{
+    m_steps.append(Step(Step::Reset));
+    return *this;
+}
+
 Response &Response::holdOpen()
 {
     m_steps.append(Step(Step::HoldOpen));
@@ -257,6 +263,7 @@ QList<Response::Step> Response::wireSteps() const
             out.append(step);
             return out;
         case Step::Abort:
+        case Step::Reset:
         case Step::HoldOpen:
             out.append(step);
             return out;

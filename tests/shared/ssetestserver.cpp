@@ -4,6 +4,8 @@
 #include <QtCore/qtimer.h>
 #include <QtNetwork/qtcpserver.h>
 
+#include <sys/socket.h>
+
 bool SseTestServer::Connection::takeLine(QByteArray *line)
 {
     const qsizetype end = buffer.indexOf("\r\n");
@@ -129,6 +131,14 @@ void SseTestServer::Connection::run()
         case Response::Step::Abort:
             socket->abort();
             return;
+        case Response::Step::Reset: {
+            socket->flush();
+            const linger option {1, 0}; // close() sends an RST
+            ::setsockopt(int(socket->socketDescriptor()), SOL_SOCKET, SO_LINGER, &option,
+                         sizeof option);
+            socket->abort();
+            return;
+        }
         case Response::Step::HoldOpen:
             return;
         }

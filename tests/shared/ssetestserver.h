@@ -67,6 +67,9 @@ public:
         // Drop the connection now (chunked: no final chunk). A FIN, not an RST: for QNAM a
         // close-delimited body then ends without error.
         Response &abort();
+        // Drop the connection with an RST (SO_LINGER 0): a reset connection for the client. Bytes
+        // not yet delivered may be lost with it: pause() first to have them arrive.
+        Response &reset();
         Response &holdOpen(); // keep the connection open until the server closes it
         Response &headSlowly(int intervalMs); // the head one byte per write at this interval
 
@@ -85,7 +88,7 @@ public:
         friend class SseTestServer;
         struct Step
         {
-            enum Kind { Send, Pause, Close, Abort, HoldOpen, Generate };
+            enum Kind { Send, Pause, Close, Abort, Reset, HoldOpen, Generate };
             explicit Step(Kind kind, QByteArray bytes = {}, int ms = 0)
                 : kind(kind), bytes(bytes), ms(ms)
             {
@@ -154,5 +157,6 @@ private:
 };
 
 Q_DECLARE_METATYPE(SseTestServer::Request)
+Q_DECLARE_METATYPE(SseTestServer::Response)
 
 #endif // SSETESTSERVER_H

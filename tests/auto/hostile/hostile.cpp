@@ -7,6 +7,7 @@
 #include <QtCore/qfile.h>
 
 #include <unistd.h>
+#include <zlib.h>
 
 namespace Hostile {
 
@@ -99,6 +100,40 @@ ServerThread::~ServerThread()
             Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
+}
+
+struct GzipWriter::State
+{
+    z_stream z {};
+};
+
+GzipWriter::GzipWriter() : m_state(std::make_unique<State>())
+{
+    // 15 + 16: a gzip header and trailer around the deflate data.
+    deflateInit2(&m_state->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+}
+
+GzipWriter::~GzipWriter()
+{
+    deflateEnd(&m_state->z);
+}
+
+QByteArray GzipWriter::compress(const QByteArray &text, bool finish)
+{
+    z_stream &z = m_state->z;
+    QByteArray out;
+    z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(text.constData()));
+    z.avail_in = uInt(text.size());
+    int status = Z_OK;
+    do {
+        char buffer[64 * 1024];
+        z.next_out = reinterpret_cast<Bytef *>(buffer);
+        z.avail_out = sizeof buffer;
+        // Without finish, a sync flush: what was given is on the wire, decodable now.
+        status = deflate(&z, finish ? Z_FINISH : Z_SYNC_FLUSH);
+        out.append(buffer, qsizetype(sizeof buffer - z.avail_out));
+    } while (z.avail_out == 0 || (finish && status != Z_STREAM_END));
+    return out;
 }
 
 void configure(SseClient &client, const QUrl &url)

@@ -16,6 +16,8 @@
 #include <QtCore/qurl.h>
 #include <QtTest/qsignalspy.h>
 
+#include <memory>
+
 namespace Hostile {
 
 constexpr int Timeout = 30000; // generous: the suite must pass on a loaded 2-core machine
@@ -84,6 +86,21 @@ private:
     QObject *m_context = nullptr; // lives in m_thread
     SseTestServer *m_server = nullptr;
     QUrl m_base;
+};
+
+// A gzip stream made as it is sent: compress() turns the following piece of text into the
+// bytes that go on the wire (finish: the rest, and the gzip trailer).
+class GzipWriter
+{
+public:
+    GzipWriter();
+    ~GzipWriter();
+    Q_DISABLE_COPY_MOVE(GzipWriter)
+    QByteArray compress(const QByteArray &text, bool finish);
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state; // zlib's z_stream
 };
 
 // reconnectionTime 50 ms, no jitter: the scheduled delays are exact.

@@ -24,8 +24,6 @@ using Response = SseTestServer::Response;
 using Header = QPair<QByteArray, QByteArray>;
 using Env = QHash<QString, QString>;
 
-Q_DECLARE_METATYPE(SseTestServer::Response)
-
 constexpr int Timeout = 15000; // generous: the suite must pass on a loaded machine
 
 // An SSE response with chunked framing, as HTTP/1.1 servers send it. Close-delimited bodies have

@@ -48,7 +48,8 @@ public:
         }
     }
     QStringList names;
-    QStringList only(const QStringList &wanted) const
+    QStringList only(const QStringList &wanted) const { return only(names, wanted); }
+    static QStringList only(const QStringList &names, const QStringList &wanted)
     {
         QStringList out;
         for (const QString &name : names) {

@@ -67,6 +67,8 @@ private Q_SLOTS:
     void deleteFromSlot();
     void nestedEventLoopInSlot_data();
     void nestedEventLoopInSlot();
+    void actionInNestedLoop_data();
+    void actionInNestedLoop();
 };
 
 // The rows name a signal and which emission of it, along this script: a stream (a comment, a
@@ -239,6 +241,79 @@ void tst_SseClientReentrancy::nestedEventLoopInSlot()
         QCOMPARE(received, QStringList({u"1"_s, u"2"_s, u"3"_s, u"4"_s, u"5"_s, u"6"_s}));
     QVERIFY(!nested);
     client.close();
+}
+
+// close(), delete or reconnectNow() from inside a slot's nested event loop (a modal dialog whose
+// button does it): the reply whose readyRead is still on the stack below must outlive that
+// signal (the suite runs under ASan), and the action takes effect as it would outside a slot.
+void tst_SseClientReentrancy::actionInNestedLoop_data()
+{
+    QTest::addColumn<bool>("comment"); // the slot is on commentReceived, else eventReceived
+    QTest::addColumn<QString>("action");
+    for (const bool comment : {false, true}) {
+        for (const char *action : {"close", "delete", "reconnectNow"})
+            QTest::addRow("%s, %s", comment ? "commentReceived" : "eventReceived", action)
+                    << comment << QString::fromLatin1(action);
+    }
+}
+
+void tst_SseClientReentrancy::actionInNestedLoop()
+{
+    QFETCH(bool, comment);
+    QFETCH(QString, action);
+
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::sse().send(": c\nid: 1\ndata: a\n\n").holdOpen());
+    server.setHandler(
+            [](const Request &) { return Response::sse().send("id: 2\ndata: b\n\n").holdOpen(); });
+
+    QPointer<SseClient> client = new SseClient;
+    configure(*client, server.url(u"/events"_s));
+    QStringList received;
+    connect(client, &SseClient::eventReceived, this,
+            [&received](const SseEvent &e) { received.append(e.data()); });
+    bool acted = false;
+    const auto slot = [&] {
+        if (std::exchange(acted, true))
+            return;
+        QEventLoop loop;
+        QTimer::singleShot(20, &loop, [&] {
+            if (action == "close"_L1)
+                client->close();
+            else if (action == "delete"_L1)
+                delete client.data();
+            else
+                client->reconnectNow();
+        });
+        // Long enough for the deferred deletes posted by the action to run in this loop.
+        QTimer::singleShot(300, &loop, &QEventLoop::quit);
+        loop.exec();
+    };
+    if (comment)
+        connect(client, &SseClient::commentReceived, this, slot);
+    else
+        connect(client, &SseClient::eventReceived, this, slot);
+    client->open();
+    TRY_VERIFY(acted);
+    if (action == "close"_L1) {
+        TRY_COMPARE(server.openConnections(), 0);
+        QCOMPARE(client->state(), SseClient::Closed);
+        QCOMPARE(server.requestCount(), 1);
+    } else if (action == "delete"_L1) {
+        QVERIFY(client.isNull());
+        TRY_COMPARE(server.openConnections(), 0);
+        QCOMPARE(server.requestCount(), 1);
+    } else {
+        // From the comment's slot the stream is dropped before "a" is dispatched: the server,
+        // asked without a Last-Event-ID, starts over.
+        const QStringList expected = comment ? QStringList {u"b"_s} : QStringList {u"a"_s, u"b"_s};
+        TRY_COMPARE(received.size(), expected.size());
+        QCOMPARE(received, expected);
+        QCOMPARE(server.requests().at(1).header("Last-Event-ID"), comment ? "" : "1");
+        QCOMPARE(client->state(), SseClient::Open);
+    }
+    delete client.data();
 }
 
 QTEST_MAIN(tst_SseClientReentrancy)

@@ -20,6 +20,8 @@ class tst_SseClientSignals : public QObject
 private Q_SLOTS:
     // 16. state and signal sequence
     void signalSequence();
+    void streamEndOrder_data();
+    void streamEndOrder();
     // 17. listeners
     void eventListeners();
     // 18. comments
@@ -27,6 +29,85 @@ private Q_SLOTS:
 };
 
 // ---- 16. state and signal sequence ----------------------------------------------------------
+
+// However an open stream ends, the signals come in one order: disconnected(); then, if there
+// is one, the error (errorOccurred); then what follows: a reconnect (stateChanged(Reconnecting),
+// reconnectScheduled) or the end (stateChanged(Closed/Failed), closed). (The HTTP/2 overflow
+// drop, which needs a slot's nested loop on HTTP/2, is checked in tst_connectionpool_http2.)
+void tst_SseClientSignals::streamEndOrder_data()
+{
+    QTest::addColumn<Response>("response");
+    QTest::addColumn<int>("idleTimeout");
+    QTest::addColumn<int>("maxEventSize");
+    QTest::addColumn<int>("maxRetries");
+    QTest::addColumn<QStringList>("expected");
+    QTest::addColumn<QList<SseClient::Error>>("errors");
+
+    const QStringList again = {u"disconnected"_s, u"stateChanged:Reconnecting"_s,
+                               u"reconnectScheduled"_s};
+    const QStringList againAfterError = {u"disconnected"_s, u"errorOccurred"_s,
+                                         u"stateChanged:Reconnecting"_s, u"reconnectScheduled"_s};
+    const QStringList closed = {u"disconnected"_s, u"stateChanged:Closed"_s, u"closed"_s};
+    const QStringList closedAfterError = {u"disconnected"_s, u"errorOccurred"_s,
+                                          u"stateChanged:Closed"_s, u"closed"_s};
+    const Response ending = endingStream("data: a\n\n");
+    const Response broken = Response::sse().chunked().send("data: a\n\n").abort();
+    const Response silent = Response::sse().send("data: a\n\n").holdOpen();
+    const Response tooLarge =
+            Response::sse().send("data: a\n\ndata: " + QByteArray(200, 'x') + "\n\n").holdOpen();
+    using Errors = QList<SseClient::Error>;
+    for (const int maxRetries : {-1, 0}) {
+        const bool retry = maxRetries < 0;
+        const char *suffix = retry ? "retry" : "no retry";
+        QTest::addRow("server end, %s", suffix)
+                << ending << 0 << 0 << maxRetries << (retry ? again : closed) << Errors();
+        QTest::addRow("network error, %s", suffix)
+                << broken << 0 << 0 << maxRetries << (retry ? againAfterError : closedAfterError)
+                << Errors {SseClient::ConnectionError};
+        QTest::addRow("idle timeout, %s", suffix)
+                << silent << 200 << 0 << maxRetries << (retry ? againAfterError : closedAfterError)
+                << Errors {SseClient::TimeoutError};
+    }
+    // A too large event is the server's failed attempt: the backoff and maxRetries apply.
+    QTest::addRow("event too large, retry") << tooLarge << 0 << 64 << -1 << againAfterError
+                                            << Errors {SseClient::EventTooLargeError};
+    QTest::addRow("event too large, no retry")
+            << tooLarge << 0 << 64 << 0
+            << QStringList {u"disconnected"_s, u"errorOccurred"_s, u"errorOccurred"_s,
+                            u"stateChanged:Failed"_s, u"closed"_s}
+            << Errors {SseClient::EventTooLargeError, SseClient::RetriesExhaustedError};
+}
+
+void tst_SseClientSignals::streamEndOrder()
+{
+    QFETCH(Response, response);
+    QFETCH(int, idleTimeout);
+    QFETCH(int, maxEventSize);
+    QFETCH(int, maxRetries);
+    QFETCH(QStringList, expected);
+    QFETCH(QList<SseClient::Error>, errors);
+
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(response);
+    server.setHandler([](const Request &) { return Response::sse().holdOpen(); });
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    client.setReconnectionTime(60000); // the order up to the scheduled reconnect, not after it
+    client.setIdleTimeout(idleTimeout);
+    if (maxEventSize)
+        client.setMaxEventSize(maxEventSize);
+    client.setMaxRetries(maxRetries);
+    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
+    SignalLog log(&client);
+    client.open();
+    TRY_VERIFY(log.names.contains(u"opened"_s) && client.state() != SseClient::Open);
+    const QStringList wanted = {u"disconnected"_s, u"errorOccurred"_s, u"stateChanged"_s,
+                                u"reconnectScheduled"_s, u"closed"_s};
+    const QStringList afterOpened = log.names.mid(log.names.indexOf(u"opened"_s) + 1);
+    QCOMPARE(SignalLog::only(afterOpened, wanted), expected);
+    QCOMPARE(errorsOf(errorSpy), errors);
+}
 
 void tst_SseClientSignals::signalSequence()
 {

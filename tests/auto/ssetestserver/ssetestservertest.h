@@ -17,8 +17,6 @@
 using namespace Qt::StringLiterals;
 using Response = SseTestServer::Response;
 
-Q_DECLARE_METATYPE(SseTestServer::Response)
-
 constexpr int Timeout = 15000; // generous: the suite must pass on a loaded machine
 
 // A raw TCP client: connects, writes the request (optionally in pieces, each in its own event
