@@ -134,10 +134,16 @@ void tst_ConnectionPoolHttp2::unreadDataIsBounded_data()
 void tst_ConnectionPoolHttp2::unreadDataIsBounded()
 {
     // A slot runs a nested event loop (a modal dialog) on the first event while the server
-    // sends 4 MB more. HTTP/1.1 stops reading at the reply's read buffer; HTTP/2 has no
+    // sends 2 MiB more. HTTP/1.1 stops reading at the reply's read buffer; HTTP/2 has no
     // backpressure in Qt 6.4 (and a read buffer size would stall it for good), so the client
     // drops the stream at its cap (2 x maxEventSize + 1 MiB) and resumes from the last event ID.
     // Either way every message arrives exactly once.
+    //
+    // Not more than that: nginx 1.22.1 with nchan 1.3.6 sends corrupt HTTP/2 frames when it
+    // replays a backlog of more than ~3.9 MB at once on an h2c stream (a frame header made of
+    // payload bytes), and its worker then spins in ngx_http_v2_send_output_queue() writing
+    // nothing, answering no connection again (reproduced with curl alone; HTTP/1.1 replays the
+    // same backlog fine). A resume of 32 KiB messages crossed that line about half the time.
     QFETCH(bool, http2);
     const QString channel = http2 ? u"unread-h2"_s : u"unread-h1"_s;
     QUrl url(m_nginx.subscriberUrl(channel));
@@ -147,20 +153,19 @@ void tst_ConnectionPoolHttp2::unreadDataIsBounded()
     client.setHttpProtocol(http2 ? SseClient::Http2PriorKnowledge : SseClient::Http1Only);
     client.setMaxEventSize(64 * 1024);
     client.setReconnectionTime(50);
-    // Seen here in 1 of 3 runs: after the dropped stream, the resumed h2c stream from nchan stalls
-    // part-way (curl resumes the same backlog fine; no frame arrives, no error): a dead stream,
-    // which is what idleTimeout is for. It ends the stall and resumes; nothing is lost.
-    if (http2)
-        client.setIdleTimeout(2000);
     QList<QByteArray> messages;
     for (int i = 0; i < 128; ++i)
-        messages.append(QByteArray::number(i) + ' ' + QByteArray(32 * 1024, 'x'));
+        messages.append(QByteArray::number(i) + ' ' + QByteArray(16 * 1024, 'x'));
     QList<QByteArray> received;
     QList<SseClient::Error> errors;
+    QStringList order;
     bool nested = false;
     bool overflowed = false;
-    connect(&client, &SseClient::errorOccurred, this,
-            [&errors](SseClient::Error e) { errors.append(e); });
+    connect(&client, &SseClient::disconnected, this, [&order] { order.append(u"disconnected"_s); });
+    connect(&client, &SseClient::errorOccurred, this, [&](SseClient::Error e) {
+        errors.append(e);
+        order.append(u"errorOccurred"_s);
+    });
     connect(&client, &SseClient::eventReceived, this, [&](const SseEvent &event) {
         received.append(event.data().toUtf8());
         if (std::exchange(nested, true))
@@ -176,10 +181,8 @@ void tst_ConnectionPoolHttp2::unreadDataIsBounded()
     QCOMPARE(received, messages);
     QCOMPARE(overflowed, http2);
     if (http2) {
-        QVERIFY(!errors.isEmpty());
-        QCOMPARE(errors.first(), SseClient::BufferOverflowError);
-        for (SseClient::Error e : errors.mid(1))
-            QCOMPARE(e, SseClient::TimeoutError); // the stall above, if it happened
+        QCOMPARE(errors, QList<SseClient::Error> {SseClient::BufferOverflowError});
+        QCOMPARE(order, QStringList({u"disconnected"_s, u"errorOccurred"_s})); // as on every path
     } else {
         QCOMPARE(errors, QList<SseClient::Error>());
     }
