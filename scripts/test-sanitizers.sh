@@ -8,8 +8,8 @@
 # the compiler is the default one, GCC on Debian, or $CXX), builds it and runs ctest. Leaks
 # are reported (LeakSanitizer) and any report fails the test that made it: ASan and LSan exit
 # non-zero, UBSan halts on the first error. scripts/lsan.supp silences leaks that are Qt's or its
-# plugins' own, never the project's. Too slow for every CI run (see README.md): run it by hand,
-# and before a release. Its output ends with ctest's summary, and it exits with ctest's status.
+# plugins' own, never the project's. scripts/test.sh (and so CI) runs it after the plain suite.
+# Its output ends with ctest's summary, and it exits with ctest's status.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
