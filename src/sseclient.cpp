@@ -3,6 +3,8 @@
 
 #include <QtCore/qcoreevent.h>
 
+#include <limits>
+
 #include <QtNetwork/qnetworkaccessmanager.h>
 
 /*!
@@ -68,7 +70,8 @@ SseClient::SseClient(QObject *parent) : QObject(parent), d_ptr(new SseClientPriv
             [this](const QString &comment) { Q_EMIT commentReceived(comment); });
     d->parser.setRetryHandler([this](qint64 ms) {
         qCDebug(lcSsePolicy) << "server retry:" << ms << "ms";
-        setReconnectionTime(int(ms));
+        setReconnectionTime(int(qBound<qint64>(QtSsePrivate::MinServerRetryMs, ms,
+                                               std::numeric_limits<int>::max())));
     });
 }
 

@@ -13,6 +13,7 @@
 #include <QtCore/qloggingcategory.h>
 #include <QtCore/qpointer.h>
 #include <QtCore/qbasictimer.h>
+#include <QtCore/qelapsedtimer.h>
 #include <QtNetwork/qnetworkreply.h>
 #include <QtNetwork/qsslcertificate.h>
 
@@ -144,6 +145,7 @@ public:
     QString notifiedLastEventId;
     QDateTime nextRetryTime;
     QDateTime openedTime;
+    QElapsedTimer openedClock; // how long the open stream has lived (ShortStreamMs)
     qint64 eventCount = 0;
     qint64 byteCount = 0;
     QHash<QString, SseEventChannel *> channels;

@@ -275,6 +275,7 @@ void SseClientPrivate::onMetaDataChanged()
         attemptBeforeOpen = attempt;
         consecutiveFailures = 0;
         openedTime = QDateTime::currentDateTime();
+        openedClock.start();
         if (idleTimeout > 0)
             arm(idleTimer, idleTimeout);
         const SseInterrupted interrupted(this);

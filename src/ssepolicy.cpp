@@ -176,9 +176,9 @@ qint64 Backoff::baseDelay(int consecutiveFailures) const
     return qMin(delay, cap);
 }
 
-qint64 Backoff::delay(int consecutiveFailures) const
+qint64 Backoff::delay(int consecutiveFailures, qint64 atLeast) const
 {
-    const qint64 base = baseDelay(consecutiveFailures);
+    const qint64 base = qMax(baseDelay(consecutiveFailures), atLeast);
     if (!jitter)
         return base;
     const double r = random ? random() : QRandomGenerator::global()->generateDouble();

@@ -61,8 +61,10 @@ QTSSE_EXPORT Verdict classifyNetworkError(QNetworkReply::NetworkError error,
 // The reconnect delay. An opened stream that ended waits the reconnection time; the n-th
 // consecutive failure waits reconnectionTime * 2^(n-1), capped at max(maxDelay,
 // reconnectionTime) (a cap never makes the client reconnect earlier than the server's
-// retry:). Jitter then lengthens the delay by up to 50%, never shortens it, so that clients
-// dropped together do not return together, even at the cap.
+// retry:). A server's Retry-After (atLeast) is a floor under that, never a replacement: a
+// "Retry-After: 0" or a date in the past cannot make the client skip its backoff. Jitter then
+// lengthens the delay by up to 50%, never shortens it, so that clients dropped together do not
+// return together, even at the cap or after the same Retry-After.
 struct QTSSE_EXPORT Backoff
 {
     qint64 reconnectionTime = 3000;
@@ -71,8 +73,15 @@ struct QTSSE_EXPORT Backoff
     std::function<double()> random; // uniform in [0, 1); QRandomGenerator::global() if empty
 
     qint64 baseDelay(int consecutiveFailures) const;
-    qint64 delay(int consecutiveFailures) const;
+    qint64 delay(int consecutiveFailures, qint64 atLeast = -1) const;
 };
+
+// The least reconnection time a server's "retry:" may set: "retry: 0" would otherwise make a
+// stream that opens and ends at once a busy loop of connections.
+constexpr qint64 MinServerRetryMs = 100;
+// An opened stream that ends sooner than this after it opened counts as a failed attempt for
+// the backoff (the delay grows), though not for maxRetries (an opened stream resets that count).
+constexpr qint64 ShortStreamMs = 1000;
 
 } // namespace QtSsePrivate
 

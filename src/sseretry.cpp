@@ -77,9 +77,7 @@ void SseClientPrivate::scheduleRetry(const Verdict &failure, bool afterOpenStrea
             finishFor(SseClient::Failed);
         return;
     }
-    const qint64 delay = failure.retryAfterMs >= 0
-            ? failure.retryAfterMs
-            : backoff.delay(afterOpenStream ? 0 : consecutiveFailures);
+    const qint64 delay = backoff.delay(consecutiveFailures, failure.retryAfterMs);
     const int delayMs = int(qMin<qint64>(delay, std::numeric_limits<int>::max()));
     const SseInterrupted interrupted(this);
     setReconnectAttempt(attempt + 1);

@@ -129,6 +129,10 @@ void SseClientPrivate::endStream(const Verdict &v, StreamEnd how)
     }
     if (state != SseClient::Open)
         return;
+    // A stream that ends at once is no success: the delay keeps growing as after failures, so
+    // that a server which opens and closes (with "retry: 0", say) is not hammered.
+    consecutiveFailures =
+            openedClock.elapsed() < QtSsePrivate::ShortStreamMs ? failuresBeforeOpen + 1 : 0;
     if (v.error != SseClient::NoError && v.action == Verdict::Fail)
         finishFor(SseClient::Failed);
     else

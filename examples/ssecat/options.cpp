@@ -55,15 +55,16 @@ HTTP: 200 + Content-Type text/event-stream (any case, parameters allowed) opens 
   204 stops without reconnecting (exit 0); 301/302/303/307/308 are followed (303 turns the method
   into GET); Authorization and Cookie are not sent to another origin after a redirect; https->http
   redirects are refused; 408, 429, 500, 502, 503, 504 and network errors are retried with backoff;
-  a Retry-After (seconds or HTTP date) is waited at least, replacing the backoff delay for that
-  attempt; other statuses and a wrong Content-Type fail for good.
+  a Retry-After (seconds or HTTP date) is waited at least (the backoff delay, when longer, still
+  applies, and jitter lengthens either); other statuses and a wrong Content-Type fail for good.
   Deliberate differences from the browser's EventSource: 408/429/5xx are retried rather than
   closing the stream, and non-GET methods and request bodies are supported.
 Reconnect: a failure is an attempt that did not open a stream. After an opened stream ends (or
   goes idle past --idle-timeout), the next attempt waits the reconnection time, lengthened by
   jitter up to 1.5x, never shortened; consecutive failures back off exponentially up to
   --retry-max-delay (jitter adds up to 50% on top); an opened stream resets the failure count
-  and the delay.
+  and the delay, unless it ended within 1 s of opening: then it counts as a failure for the
+  delay (not for --max-retries). A server's retry: below 100 ms counts as 100 ms.
 )");
 }
 

@@ -26,6 +26,8 @@ private Q_SLOTS:
 void tst_DemoServerStress::failAnswers503WithRetryAfter()
 {
     SseClient client(url(u"/stream?fail=100"_s));
+    client.setReconnectionTime(100); // below the Retry-After, which then sets the delay
+    client.setJitterEnabled(false);
     QSignalSpy scheduled(&client, &SseClient::reconnectScheduled);
     client.open();
     QTRY_VERIFY_WITH_TIMEOUT(!scheduled.isEmpty(), Timeout);

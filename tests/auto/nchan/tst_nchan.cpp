@@ -260,6 +260,9 @@ void tst_Nchan::longOutage()
     QVERIFY(m_nginx->publish(u"outage"_s, "before"));
     TRY_COMPARE(sub.data.size(), 1);
 
+    // A stream that ends within ShortStreamMs (1 s) of opening would count as a failure.
+    const QDateTime longLived = sub.client.openedTime().addMSecs(1100);
+    TRY_VERIFY(QDateTime::currentDateTime() > longLived);
     const qsizetype mark = sub.states.size();
     QVERIFY2(m_nginx->stop(), qPrintable(m_nginx->errorString()));
     TRY_VERIFY(sub.retries.size() >= 8); // ~2.5 s: 50 + 50 + 100 + 200 + 400 * 4 ms

@@ -174,7 +174,8 @@ void tst_SseCatRetry::backoff()
     QVERIFY(server.listen());
     for (int i = 0; i < 3; ++i)
         server.enqueue(Response::status(503, "busy"));
-    server.enqueue(stream().send("data: a\n\n").close());
+    // Lives longer than 1 s: an opened stream that resets the delay (a shorter one would not).
+    server.enqueue(stream().send("data: a\n\n").pause(1100).close());
     server.enqueue(stream().send("data: b\n\n").holdOpen());
     SseCat cat({u"-v"_s, u"--retry-delay"_s, u"50"_s, u"--retry-max-delay"_s, u"120"_s,
                 u"--max-events"_s, u"2"_s, server.url().toString()});

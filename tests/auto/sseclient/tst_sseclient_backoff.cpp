@@ -17,6 +17,9 @@ private Q_SLOTS:
     void connectionRefusedBackoff();
     void openedStreamResetsBackoff();
     // 9. retry: and jitter
+    void shortStreamsGrowBackoff();
+    void retryAfterZeroBacksOff();
+    void serverRetryFloor();
     void serverRetryField();
     void jitterRange_data();
     void jitterRange();
@@ -102,7 +105,8 @@ void tst_SseClientBackoff::openedStreamResetsBackoff()
     QVERIFY(server.listen());
     server.enqueue(Response::status(503, "busy"));
     server.enqueue(Response::status(503, "busy"));
-    server.enqueue(endingStream("data: a\n\n")); // opens, then ends
+    // opens, lives longer than ShortStreamMs, then ends
+    server.enqueue(endingStream("data: a\n\n").pause(QtSsePrivate::ShortStreamMs + 100));
     server.enqueue(Response::status(503, "busy"));
     server.enqueue(Response::status(503, "busy"));
     server.enqueue(Response::sse().send("data: b\n\n").holdOpen());
@@ -122,11 +126,76 @@ void tst_SseClientBackoff::openedStreamResetsBackoff()
 
 // ---- 9. retry: and jitter -------------------------------------------------------------------
 
+// A stream that opens and ends at once is no success: it does not reset the backoff, it grows
+// it as a failure would (the attempt count, for maxRetries, does reset).
+void tst_SseClientBackoff::shortStreamsGrowBackoff()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::status(503, "busy"));
+    for (int i = 0; i < 3; ++i)
+        server.enqueue(endingStream("data: a\n\n")); // opens, ends at once
+    server.enqueue(Response::status(503, "busy"));
+    server.enqueue(Response::sse().send("data: b\n\n").holdOpen());
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
+    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
+    client.open();
+    TRY_COMPARE(eventSpy.size(), 4);
+    QCOMPARE(argsOf(scheduledSpy, 1), QList<int>({50, 100, 200, 400, 800}));
+    QCOMPARE(argsOf(scheduledSpy, 0), QList<int>({1, 1, 1, 1, 2}));
+    client.close();
+}
+
+// 503 with "Retry-After: 0" (or an HTTP date in the past: clock skew) is a floor of nothing: the
+// backoff applies and grows. At most 1 + log2(cap / reconnectionTime) attempts in the first
+// cap, then one per cap (here 50, 100, 200, 400, 400 ms: 2.5 attempts/s, not ~1,800).
+void tst_SseClientBackoff::retryAfterZeroBacksOff()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const Request &request) {
+        return Response::status(503, "busy")
+                .header("Retry-After",
+                        request.connection % 2 ? "Thu, 01 Jan 1970 00:00:00 GMT" : "0");
+    });
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    client.setMaxRetryDelay(400);
+    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
+    client.open();
+    TRY_VERIFY(scheduledSpy.size() >= 6);
+    client.close();
+    QCOMPARE(argsOf(scheduledSpy, 1).mid(0, 6), QList<int>({50, 100, 200, 400, 400, 400}));
+}
+
+// "retry: 0" (or anything below 100 ms) from a server sets 100 ms: with streams that end at once
+// the delays then grow from there instead of a busy loop.
+void tst_SseClientBackoff::serverRetryFloor()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const Request &) { return endingStream("retry: 0\ndata: a\n\n"); });
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    client.setMaxRetryDelay(1000);
+    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
+    client.open();
+    TRY_VERIFY(scheduledSpy.size() >= 6);
+    client.close();
+    QCOMPARE(client.reconnectionTime(), int(QtSsePrivate::MinServerRetryMs));
+    QCOMPARE(argsOf(scheduledSpy, 1).mid(0, 6), QList<int>({100, 200, 400, 800, 1000, 1000}));
+}
+
 void tst_SseClientBackoff::serverRetryField()
 {
     SseTestServer server;
     QVERIFY(server.listen());
-    server.enqueue(endingStream("retry: 80\ndata: a\n\n"));
+    server.enqueue(endingStream("retry: 180\ndata: a\n\n"));
     server.enqueue(Response::sse().holdOpen());
 
     SseClient client;
@@ -135,9 +204,9 @@ void tst_SseClientBackoff::serverRetryField()
     QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
     client.open();
     QVERIFY(scheduledSpy.wait(Timeout));
-    QCOMPARE(argsOf(timeSpy, 0), QList<int> {80});
-    QCOMPARE(client.reconnectionTime(), 80);
-    QCOMPARE(argsOf(scheduledSpy, 1), QList<int> {80});
+    QCOMPARE(argsOf(timeSpy, 0), QList<int> {180});
+    QCOMPARE(client.reconnectionTime(), 180);
+    QCOMPARE(argsOf(scheduledSpy, 1), QList<int> {180});
     TRY_COMPARE(client.state(), SseClient::Open);
     QCOMPARE(server.requestCount(), 2);
     client.close();
@@ -158,7 +227,9 @@ void tst_SseClientBackoff::jitterRange()
     SseTestServer server;
     QVERIFY(server.listen());
     server.setHandler([failures](const Request &) {
-        return failures ? Response::status(503, "busy") : endingStream("retry: 40\ndata: x\n\n");
+        // Streams that end at once grow the delay as failures do; at the cap (here the server's
+        // retry:, 100 ms, at least that) the base stays, and only the jitter spreads it.
+        return failures ? Response::status(503, "busy") : endingStream("retry: 100\ndata: x\n\n");
     });
 
     SseClient client;
@@ -178,7 +249,7 @@ void tst_SseClientBackoff::jitterRange()
     bool lengthened = false;
     QSet<int> distinct;
     for (int i = 0; i < samples; ++i) {
-        const qint64 base = failures ? policy.baseDelay(i + 1) : 40;
+        const qint64 base = failures ? policy.baseDelay(i + 1) : 100;
         QVERIFY2(delays.at(i) >= base && delays.at(i) <= base + base / 2,
                  qPrintable(u"delay %1 of %2, base %3"_s.arg(delays.at(i)).arg(i).arg(base)));
         lengthened = lengthened || delays.at(i) > base;

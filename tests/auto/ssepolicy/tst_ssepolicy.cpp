@@ -27,6 +27,8 @@ private Q_SLOTS:
     void backoffBase();
     void backoffJitter_data();
     void backoffJitter();
+    void backoffRetryAfterFloor_data();
+    void backoffRetryAfterFloor();
 };
 
 void tst_SsePolicy::contentType_data()
@@ -297,6 +299,35 @@ void tst_SsePolicy::backoffJitter()
         const qint64 d = global.delay(2);
         QVERIFY(d >= 6000 && d <= 9000);
     }
+}
+
+void tst_SsePolicy::backoffRetryAfterFloor_data()
+{
+    QTest::addColumn<int>("failures");
+    QTest::addColumn<qint64>("retryAfter"); // ms, -1: none
+    QTest::addColumn<qint64>("expected"); // reconnectionTime 100, maxDelay 1000, no jitter
+    QTest::newRow("none") << 1 << qint64(-1) << qint64(100);
+    QTest::newRow("Retry-After longer than the backoff") << 1 << qint64(2000) << qint64(2000);
+    QTest::newRow("Retry-After above the cap") << 9 << qint64(5000) << qint64(5000);
+    // "Retry-After: 0" (or a date in the past): the backoff still applies and grows.
+    QTest::newRow("Retry-After 0, 1st failure") << 1 << qint64(0) << qint64(100);
+    QTest::newRow("Retry-After 0, 4th failure") << 4 << qint64(0) << qint64(800);
+    QTest::newRow("Retry-After 0, at the cap") << 9 << qint64(0) << qint64(1000);
+}
+
+void tst_SsePolicy::backoffRetryAfterFloor()
+{
+    QFETCH(int, failures);
+    QFETCH(qint64, retryAfter);
+    QFETCH(qint64, expected);
+    Backoff b;
+    b.reconnectionTime = 100;
+    b.maxDelay = 1000;
+    b.jitter = false;
+    QCOMPARE(b.delay(failures, retryAfter), expected);
+    b.jitter = true; // and jitter on top: never earlier than asked, at most half again
+    b.random = [] { return 0.999999; };
+    QCOMPARE(b.delay(failures, retryAfter), expected + qint64(double(expected) * 0.5 * 0.999999));
 }
 
 QTEST_MAIN(tst_SsePolicy)
