@@ -6,6 +6,7 @@
 
 #include "sseclient.h"
 #include "sseconnectionpool_p.h"
+#include "ssecontentdecoder_p.h"
 #include "sseparser.h"
 #include "ssepolicy_p.h"
 
@@ -108,6 +109,7 @@ public:
     // pool of a thread that ended); onReplyDestroyed() then ends the attempt.
     QPointer<QNetworkReply> reply;
     SseParser parser;
+    QtSsePrivate::ContentDecoder decoder; // the response's Content-Encoding
     QUrl currentUrl; // after redirects
     QByteArray currentMethod;
     QByteArray currentBody;

@@ -144,9 +144,6 @@ void SseClientPrivate::sendNow()
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
                          QNetworkRequest::AlwaysNetwork);
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
-    // Qt aborts a compressed reply past 10 MiB decompressed at a high ratio: a long, repetitive
-    // event stream is exactly that. Memory is bounded by the client's own limits instead.
-    request.setDecompressedSafetyCheckThreshold(-1);
     if (httpProtocol == SseClient::Http1Only) {
         request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     } else if (httpProtocol == SseClient::Http2PriorKnowledge) {
@@ -156,6 +153,7 @@ void SseClientPrivate::sendNow()
     request.setRawHeader("Accept", "text/event-stream");
     request.setRawHeader("Cache-Control", "no-cache");
     bool hasContentType = false;
+    bool hasAcceptEncoding = false;
     for (const auto &[name, value] : std::as_const(headers)) {
         if (crossedOrigin && isCredentialHeader(name))
             continue;
@@ -164,11 +162,17 @@ void SseClientPrivate::sendNow()
         if (name.compare("Last-Event-ID", Qt::CaseInsensitive) == 0)
             continue; // the client's lastEventId decides, so that it is never sent empty
         hasContentType = hasContentType || name.compare("Content-Type", Qt::CaseInsensitive) == 0;
+        hasAcceptEncoding =
+                hasAcceptEncoding || name.compare("Accept-Encoding", Qt::CaseInsensitive) == 0;
         request.setRawHeader(name, value);
     }
     if (!currentBody.isEmpty() && !hasContentType) // as curl does; Qt would warn and do the same
         request.setHeader(QNetworkRequest::ContentTypeHeader,
                           QByteArrayLiteral("application/x-www-form-urlencoded"));
+    // Ours, not Qt's: decoded in bounded pieces (ssecontentdecoder_p.h). Setting it turns Qt's
+    // own decompression off (an application's Accept-Encoding does the same).
+    if (!hasAcceptEncoding)
+        request.setRawHeader("Accept-Encoding", QtSsePrivate::ContentDecoder::acceptEncoding());
     const QString id = parser.lastEventId();
     if (!id.isEmpty())
         request.setRawHeader("Last-Event-ID", id.toUtf8());
@@ -227,8 +231,10 @@ void SseClientPrivate::sendNow()
             reply->ignoreSslErrors();
     });
     QObject::connect(reply, &QNetworkReply::errorOccurred, q, [this] {
-        // finished() follows at once, except where Qt 6.4 fails to emit it (corrupt compressed
-        // data: "QNetworkReplyImplPrivate::error: Internal problem..."). Check afterwards.
+        // finished() follows at once, except where Qt 6.4 reports an error twice and then does
+        // not finish the reply ("QNetworkReplyImplPrivate::error: Internal problem, this
+        // method must only be called once": seen with corrupt data under Qt's own gzip
+        // decoding, and on refused connections). Check afterwards.
         replyErrored = true;
         QMetaObject::invokeMethod(
                 q_func(),
@@ -263,8 +269,18 @@ void SseClientPrivate::onMetaDataChanged()
     info.contentType = reply->rawHeader("Content-Type");
     info.location = reply->rawHeader("Location");
     info.retryAfter = reply->rawHeader("Retry-After");
-    const Verdict v = QtSsePrivate::classifyResponse(info, currentUrl, currentMethod,
-                                                     QDateTime::currentDateTimeUtc());
+    Verdict v = QtSsePrivate::classifyResponse(info, currentUrl, currentMethod,
+                                               QDateTime::currentDateTimeUtc());
+    if (!decoder.start(reply->rawHeader("Content-Encoding")) && v.action == Verdict::OpenStream) {
+        // A stream that cannot be read: fail now, not after reading its start as an error body.
+        v.action = Verdict::Fail;
+        v.error = SseClient::ConnectionError;
+        v.reason = decoder.errorString();
+        qCWarning(lcSseConnection) << v.reason;
+        dropReply();
+        applyVerdict(v);
+        return;
+    }
     qCDebug(lcSsePolicy) << "HTTP" << status << info.contentType << "->" << v.action << v.reason;
     switch (v.action) {
     case Verdict::OpenStream: {

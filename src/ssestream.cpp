@@ -23,8 +23,10 @@ void SseClientPrivate::onReadyRead()
     if (!streamOpen) {
         if (!headersSeen)
             return;
-        errorBody += reply->read(ErrorBodyLimit - errorBody.size());
-        reply->skip(reply->bytesAvailable());
+        decoder.decode(reply->read(reply->bytesAvailable()), [this](QByteArrayView piece) {
+            errorBody += piece.first(qMin(piece.size(), ErrorBodyLimit - errorBody.size()));
+            return errorBody.size() < ErrorBodyLimit;
+        });
         if (errorBody.size() >= ErrorBodyLimit) {
             const Verdict v = pendingVerdict;
             dropReply();
@@ -51,14 +53,25 @@ void SseClientPrivate::onReadyRead()
     const QByteArray chunk = reply->read(reply->bytesAvailable());
     if (chunk.isEmpty())
         return;
-    byteCount += chunk.size();
     if (idleTimeout > 0)
         arm(idleTimer, idleTimeout);
     static const QMetaMethod idSignal = QMetaMethod::fromSignal(&SseClient::lastEventIdChanged);
     notifyIdPerEvent = q->isSignalConnected(idSignal);
     bool alive = true;
     alivePtr = &alive;
-    const bool ok = parser.feed(chunk);
+    bool ok = true;
+    bool decoded = true;
+    if (decoder.isIdentity()) {
+        byteCount += chunk.size();
+        ok = parser.feed(chunk);
+    } else {
+        decoded = decoder.decode(chunk, [&](QByteArrayView piece) {
+            byteCount += piece.size();
+            ok = parser.feed(piece);
+            // Stop at a parser error, or once a slot deleted us or dropped the stream.
+            return ok && alive && reply == current && streamOpen;
+        });
+    }
     if (!alive)
         return; // the client was destroyed from a slot
     alivePtr = nullptr;
@@ -75,6 +88,15 @@ void SseClientPrivate::onReadyRead()
     Q_EMIT q->countersChanged();
     if (interrupted)
         return;
+    if (!decoded && streamOpen) {
+        Verdict v;
+        v.action = Verdict::Retry;
+        v.error = SseClient::ConnectionError;
+        v.reason = QStringLiteral("The stream broke: %1").arg(decoder.errorString());
+        qCWarning(lcSseConnection) << v.reason;
+        endStream(v, StreamEnd::Ended);
+        return;
+    }
     if (!ok && streamOpen) {
         // A hostile or broken server: drop the stream; it counts as a failed attempt, so the
         // backoff grows and maxRetries applies instead of a tight loop of opened streams.
