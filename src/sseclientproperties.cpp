@@ -70,6 +70,12 @@ void SseClient::setLastEventId(const QString &id)
     Q_D(SseClient);
     if (d->parser.lastEventId() == id)
         return;
+    // As in a stream's id: field, which cannot hold them (and NUL makes the spec ignore it): in
+    // the Last-Event-ID header they would end it and add headers of their own.
+    if (id.contains(u'\r') || id.contains(u'\n') || id.contains(QChar(0))) {
+        qCWarning(lcSseConnection) << "setLastEventId: rejected, CR, LF or NUL in" << id;
+        return;
+    }
     d->parser.setLastEventId(id);
     d->notifyLastEventId();
 }

@@ -13,6 +13,13 @@ using QtSsePrivate::Verdict;
 namespace {
 constexpr int MaxRedirects = 20;
 
+// CR, LF or NUL in a header would end it early: Qt 6.4 writes them as they are, so a value
+// with "\r\n" adds request headers of its own (header injection).
+bool breaksHeader(QByteArrayView bytes)
+{
+    return bytes.contains('\r') || bytes.contains('\n') || bytes.contains('\0');
+}
+
 bool isCredentialHeader(const QByteArray &name)
 {
     return name.compare("Authorization", Qt::CaseInsensitive) == 0
@@ -161,6 +168,10 @@ void SseClientPrivate::sendNow()
             continue;
         if (name.compare("Last-Event-ID", Qt::CaseInsensitive) == 0)
             continue; // the client's lastEventId decides, so that it is never sent empty
+        if (breaksHeader(name) || breaksHeader(value)) {
+            qCWarning(lcSseConnection) << "header not sent: CR, LF or NUL in" << name;
+            continue;
+        }
         hasContentType = hasContentType || name.compare("Content-Type", Qt::CaseInsensitive) == 0;
         hasAcceptEncoding =
                 hasAcceptEncoding || name.compare("Accept-Encoding", Qt::CaseInsensitive) == 0;

@@ -6,6 +6,7 @@
 #include <QtSse/SseClient>
 
 #include <QtCore/qcoreapplication.h>
+#include <QtCore/qdeadlinetimer.h>
 #include <QtCore/qelapsedtimer.h>
 #include <QtCore/qmetaobject.h>
 #include <QtCore/qsocketnotifier.h>
@@ -136,8 +137,20 @@ int main(int argc, char *argv[])
         });
     }
 
-    if (o.maxTimeMs >= 0)
-        QTimer::singleShot(std::chrono::milliseconds(o.maxTimeMs), &app, [&] { finish(0); });
+    QTimer maxTime;
+    if (o.maxTimeMs >= 0) {
+        // A QTimer holds an int of milliseconds (24.8 days): a longer --max-time goes in steps.
+        const QDeadlineTimer deadline(o.maxTimeMs, Qt::PreciseTimer);
+        constexpr qint64 Step = 24 * 3600 * 1000;
+        maxTime.setSingleShot(true);
+        QObject::connect(&maxTime, &QTimer::timeout, &app, [&, deadline] {
+            if (deadline.hasExpired())
+                finish(0);
+            else
+                maxTime.start(int(qMin(deadline.remainingTime(), Step)));
+        });
+        maxTime.start(int(qMin(o.maxTimeMs, Step)));
+    }
 
     // Ctrl-C / SIGTERM: through a pipe into the event loop, then a clean shutdown.
     if (::pipe(signalPipe) == 0) {

@@ -15,6 +15,7 @@ private Q_SLOTS:
     void maxEvents_data();
     void maxEvents();
     void maxTime();
+    void maxTimeBeyondTimerRange();
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -270,6 +271,19 @@ void tst_SseCatOutput::maxTime()
     PARSE_EVENTS(cat, events);
     QCOMPARE(datas(events), QStringList {u"a"_s});
     QVERIFY2(server.requestCount() == 1, server.describe().constData());
+}
+
+// --max-time beyond a QTimer's 24.8 days (2^31 ms): neither at once nor never. Checked from
+// outside: ssecat must stay, reading the stream, well past the moment an overflowed timer fired.
+void tst_SseCatOutput::maxTimeBeyondTimerRange()
+{
+    Server server;
+    QVERIFY(server.listen());
+    server.enqueue(stream().send("data: a\n\n").pause(500).send("data: b\n\n").holdOpen());
+
+    SseCat cat({u"--max-time"_s, u"2200000"_s, server.url().toString()}); // 25.5 days
+    QTRY_VERIFY_WITH_TIMEOUT(cat.out.contains("\"b\""), Timeout); // 500 ms and more after start
+    QCOMPARE(cat.proc.state(), QProcess::Running);
 }
 
 QTEST_GUILESS_MAIN(tst_SseCatOutput)

@@ -3,6 +3,8 @@
 // and a 204.
 #include "sseclienttest.h"
 
+#include <QtCore/qregularexpression.h>
+
 class tst_SseClientRequest : public QObject
 {
     Q_OBJECT
@@ -15,6 +17,8 @@ private Q_SLOTS:
     void emptyIdResetsLastEventId();
     void userLastEventIdHeaderIgnored_data();
     void userLastEventIdHeaderIgnored();
+    void headerInjectionRefused_data();
+    void headerInjectionRefused();
     // 2. opening
     void opensOnEventStream_data();
     void opensOnEventStream();
@@ -274,6 +278,44 @@ void tst_SseClientRequest::noContentCloses()
     QVERIFY(!requestSpy.wait(Quiet));
     QCOMPARE(server.requestCount(), 1);
     QCOMPARE(closedSpy.size(), 1);
+}
+
+// CR, LF or NUL in a header value (or a preset last event ID) would end the header and add
+// others (Qt 6.4 writes them as they are): such a header is not sent, such an ID not taken.
+void tst_SseClientRequest::headerInjectionRefused_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    QTest::newRow("CRLF") << "1\r\nX-Injected: yes"_ba;
+    QTest::newRow("LF") << "1\nX-Injected: yes"_ba;
+    QTest::newRow("CR") << "1\rX-Injected: yes"_ba;
+    QTest::newRow("NUL") << QByteArray("1\0X-Injected: yes", 18);
+}
+
+void tst_SseClientRequest::headerInjectionRefused()
+{
+    QFETCH(QByteArray, value);
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::sse().holdOpen());
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    client.setLastEventId(u"42"_s);
+    QTest::ignoreMessage(QtWarningMsg,
+                         QRegularExpression(u"setLastEventId: rejected, CR, LF or NUL"_s));
+    client.setLastEventId(QString::fromUtf8(value));
+    QCOMPARE(client.lastEventId(), u"42"_s); // the old one stays
+    client.setRawHeader("X-Token", value);
+    client.setRawHeader("X-Other", "fine");
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"header not sent.*X-Token"_s));
+    client.open();
+    TRY_COMPARE(client.state(), SseClient::Open);
+    const Request request = server.requests().first();
+    QVERIFY(!request.hasHeader("X-Injected"));
+    QVERIFY(!request.hasHeader("X-Token"));
+    QCOMPARE(request.header("X-Other"), "fine");
+    QCOMPARE(request.header("Last-Event-ID"), "42");
+    client.close();
 }
 
 QTEST_MAIN(tst_SseClientRequest)
