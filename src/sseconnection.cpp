@@ -273,7 +273,13 @@ void SseClientPrivate::onMetaDataChanged()
         return;
     headersSeen = true;
     httpStatus = status;
-    lease.setHttp2Used(reply->attribute(QNetworkRequest::Http2WasUsedAttribute).toBool());
+    const bool http2 = reply->attribute(QNetworkRequest::Http2WasUsedAttribute).toBool();
+    lease.setHttp2Used(http2);
+    // HTTP/2 was possible (sendNow()), the server chose HTTP/1.1 (https without h2 in ALPN): the
+    // read buffer bounds the stream now. Without it a fast server filled memory while a slot
+    // ran (900 MB in 6 s, measured).
+    if (!http2 && reply->readBufferSize() == 0)
+        reply->setReadBufferSize(ReadBufferBytes);
     QtSsePrivate::ResponseInfo info;
     info.status = status;
     info.reasonPhrase = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toByteArray();

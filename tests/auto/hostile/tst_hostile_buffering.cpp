@@ -4,6 +4,7 @@
 // doing its own work, a slow slot). maxEventSize bounds what the parser holds; what the transport
 // reads ahead meanwhile must be bounded too, or memory is not.
 #include "hostile.h"
+#include "nginxfixture.h"
 
 #include <QtSse/SseClient>
 #include <QtSse/SseEvent>
@@ -32,6 +33,7 @@ class tst_HostileBuffering : public QObject
 private Q_SLOTS:
     void busyClientThread_data();
     void busyClientThread();
+    void busyClientOverHttpsHttp1();
 };
 
 void tst_HostileBuffering::busyClientThread_data()
@@ -114,6 +116,55 @@ void tst_HostileBuffering::busyClientThread()
     // 84-190 MiB) and onReadyRead()'s readAll() took it in one chunk.
     if (PeakMemory::meaningful())
         QVERIFY2(growth < 16 * MiB, qPrintable(u"%1 MiB"_s.arg(double(growth) / MiB)));
+}
+
+// The default protocol (AutoProtocol) on https against a server whose ALPN offers only
+// HTTP/1.1: HTTP/2 was possible when the request went out, so the read buffer is set once the
+// response says HTTP/1.1. Without it, Qt read everything ahead of a busy client (900 MB in 6 s
+// against a fast server, measured).
+void tst_HostileBuffering::busyClientOverHttpsHttp1()
+{
+    NGINX_FIXTURE_SKIP_IF_UNAVAILABLE();
+    constexpr qint64 FileSize = 96 * MiB;
+    NginxFixture nginx;
+    QVERIFY2(nginx.enableTls(), qPrintable(nginx.errorString()));
+    const quint16 port = NginxFixture::freePort();
+    QVERIFY(port);
+    const QByteArray tls = nginx.directory().toUtf8() + "/tls/server";
+    nginx.addHttpConfig("server { listen 127.0.0.1:" + QByteArray::number(port)
+                        + " ssl; ssl_certificate " + tls + ".crt; ssl_certificate_key " + tls
+                        + ".key; include " + nginx.locationsInclude().toUtf8() + "; }\n");
+    {
+        QByteArray file = "data: before\n\n";
+        const QByteArray line = "data: " + QByteArray(1000, 'x') + "\n\n";
+        while (file.size() < FileSize)
+            file += line;
+        QVERIFY(nginx.writeFile(u"flood.sse"_s, file));
+    } // freed before the memory is measured
+    QVERIFY2(nginx.start(), qPrintable(nginx.errorString() + nginx.errorLog()));
+
+    QUrl url = nginx.tlsUrl(u"/flood.sse"_s);
+    url.setPort(port);
+    SseClient client(url);
+    QCOMPARE(client.httpProtocol(), SseClient::AutoProtocol);
+    client.addCaCertificates(nginx.caCertificates());
+    client.setMaxRetries(0);
+    qint64 events = 0;
+    PeakMemory memory;
+    connect(&client, &SseClient::eventReceived, this, [&] {
+        if (++events == 1)
+            QThread::msleep(BusyMs); // the application's own work while nginx sends
+    });
+    client.open();
+    QTRY_VERIFY_WITH_TIMEOUT(client.byteCount() >= FileSize, 2 * Timeout);
+    const qint64 growth = memory.growth();
+    QVERIFY2(nginx.accessLog().contains(u"GET /flood.sse HTTP/1.1 200"_s),
+             qPrintable(nginx.accessLog()));
+    client.close();
+    qInfo("%lld events over https/HTTP/1.1; peak memory growth %.1f MiB (%s)", events,
+          double(growth) / MiB, memory.exact() ? "VmHWM" : "sampled");
+    if (PeakMemory::meaningful())
+        QVERIFY2(growth < 32 * MiB, qPrintable(u"%1 MiB"_s.arg(double(growth) / MiB)));
 }
 
 QTEST_MAIN(tst_HostileBuffering)
