@@ -107,10 +107,22 @@ Verdict classifyResponse(const ResponseInfo &response, const QUrl &requestUrl,
         v.action = Verdict::Stop;
         return v;
     }
+    if (status >= 100 && status < 200) {
+        // RFC 9110 says to skip interim responses; Qt 6.4 cannot: it ends the reply at them and
+        // the final response that follows is lost. Fail, saying what happened.
+        v.error = SseClient::HttpStatusError;
+        v.reason = statusText(response)
+                + QStringLiteral(": an interim response, which Qt 6.4 takes for the final one "
+                                 "(the response after it is lost)");
+        return v;
+    }
     if (isRedirectStatus(status)) {
         if (response.location.isEmpty()) {
             v.error = SseClient::RedirectError;
-            v.reason = statusText(response) + QStringLiteral(" without a Location header");
+            // Qt 6.4 also drops a Location header too long for it (~100 KiB, measured).
+            v.reason = statusText(response)
+                    + QStringLiteral(" without a usable Location header (none, or one too long "
+                                     "to be kept)");
             return v;
         }
         const QUrl target = requestUrl.resolved(

@@ -244,17 +244,25 @@ void tst_SseClientRedirects::redirectLoopFails()
 void tst_SseClientRedirects::redirectWithoutLocationFails_data()
 {
     QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("location"); // empty: none
     for (int status : {301, 302, 303, 307, 308})
-        QTest::addRow("%d", status) << status;
+        QTest::addRow("%d", status) << status << QByteArray();
+    // Qt 6.4 drops a Location header this long: the error must not claim there was none.
+    QTest::addRow("302, a 200 KiB Location")
+            << 302 << "/elsewhere?x=" + QByteArray(200 * 1024, 'a');
 }
 
 void tst_SseClientRedirects::redirectWithoutLocationFails()
 {
     QFETCH(int, status);
+    QFETCH(QByteArray, location);
 
     SseTestServer server;
     QVERIFY(server.listen());
-    server.enqueue(Response::status(status, {}, {}));
+    Response response = Response::status(status, {}, {});
+    if (!location.isEmpty())
+        response.header("Location", location);
+    server.enqueue(response);
     server.setHandler([](const Request &) { return Response::sse().holdOpen(); });
 
     SseClient client;
@@ -265,7 +273,8 @@ void tst_SseClientRedirects::redirectWithoutLocationFails()
     QVERIFY(closedSpy.wait(Timeout));
     QCOMPARE(client.state(), SseClient::Failed);
     QCOMPARE(client.error(), SseClient::RedirectError);
-    QVERIFY2(client.errorString().contains(u"Location"_s), qPrintable(client.errorString()));
+    QVERIFY2(client.errorString().contains(u"without a usable Location header"_s),
+             qPrintable(client.errorString()));
     QVERIFY(!requestSpy.wait(Quiet));
     QCOMPARE(server.requestCount(), 1);
 }

@@ -20,6 +20,8 @@ private Q_SLOTS:
     // 6. fatal statuses
     void nonRetryableStatus_data();
     void nonRetryableStatus();
+    void interimResponses_data();
+    void interimResponses();
 };
 
 // ---- 5. retryable statuses ------------------------------------------------------------------
@@ -188,6 +190,40 @@ void tst_SseClientStatus::nonRetryableStatus()
     QVERIFY2(text.contains(QString::fromUtf8(errorBody.left(60))), qPrintable(text));
     QCOMPARE(scheduledSpy.size(), 0);
     QVERIFY(!requestSpy.wait(Quiet));
+    QCOMPARE(server.requestCount(), 1);
+}
+
+// Interim 1xx responses before the final one: RFC 9110 (15.2) says to skip those a client does
+// not know, but Qt 6.4 ends the reply at them, and the final response after it is lost. Defined
+// outcome: Failed, with an error that says so (not a bare "HTTP 103").
+void tst_SseClientStatus::interimResponses_data()
+{
+    QTest::addColumn<QByteArray>("interim");
+    QTest::addColumn<QString>("status");
+    QTest::newRow("102 Processing") << "HTTP/1.1 102 Processing\r\n\r\n"_ba << u"HTTP 102"_s;
+    QTest::newRow("103 Early Hints")
+            << "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"_ba
+            << u"HTTP 103"_s;
+}
+
+void tst_SseClientStatus::interimResponses()
+{
+    QFETCH(QByteArray, interim);
+    QFETCH(QString, status);
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(
+            Response::raw(interim + "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n")
+                    .send("id: 1\ndata: a\n\n")
+                    .holdOpen());
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    client.open();
+    TRY_COMPARE(client.state(), SseClient::Failed);
+    QCOMPARE(client.error(), SseClient::HttpStatusError);
+    QVERIFY2(client.errorString().startsWith(status)
+                     && client.errorString().contains(u"an interim response, which Qt 6.4 takes"_s),
+             qPrintable(client.errorString()));
     QCOMPARE(server.requestCount(), 1);
 }
 

@@ -62,7 +62,8 @@ void tst_SsePolicy::statusVerdict_data()
     QTest::newRow("204") << 204 << int(Verdict::Stop) << int(SseClient::NoError);
     for (int s : {408, 429, 500, 502, 503, 504})
         QTest::addRow("%d", s) << s << retry << int(SseClient::HttpStatusError);
-    for (int s : {201, 202, 206, 400, 401, 403, 404, 405, 410, 418, 451, 501, 505, 511})
+    for (int s :
+         {101, 102, 103, 201, 202, 206, 400, 401, 403, 404, 405, 410, 418, 451, 501, 505, 511})
         QTest::addRow("%d", s) << s << fail << int(SseClient::HttpStatusError);
 }
 
