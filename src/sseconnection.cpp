@@ -371,8 +371,14 @@ void SseClientPrivate::onFinished()
         onMetaDataChanged();
     if (interrupted || reply != current)
         return; // dropped, redirected, or a slot took over (or deleted us)
-    if (reply->bytesAvailable() > 0)
+    // All that is left, which onReadyRead() takes a piece at a time.
+    for (qint64 left = reply->bytesAvailable(); left > 0; left = reply->bytesAvailable()) {
         onReadyRead();
+        if (interrupted || reply != current)
+            return;
+        if (reply->bytesAvailable() >= left)
+            break; // nothing taken (cannot happen: a guard against a busy loop)
+    }
     if (interrupted || reply != current)
         return;
     const QNetworkReply::NetworkError networkError = reply->error();

@@ -34,23 +34,26 @@ void SseClientPrivate::onReadyRead()
         }
         return;
     }
+    // HTTP/1.1 stops at the reply's read buffer (TCP backpressure); Qt 6.4's HTTP/2 keeps
+    // buffering whatever the server sends while a slot runs a nested event loop, or simply
+    // blocks. Our own cap: what the parser may hold, plus a read buffer's worth.
+    const qint64 limit = 2 * parser.maxEventSize() + ReadBufferBytes;
+    const bool overflowing = reply->bytesAvailable() > limit;
     if (alivePtr) {
         // A slot runs a nested event loop (a modal dialog) while we feed the parser: feeding
         // it again from here would re-enter it. The data waits; the outer feed resumes it.
         readDeferred = true;
         if (idleTimeout > 0)
             arm(idleTimer, idleTimeout); // the stream is alive
-        // HTTP/1.1 stops at the reply's read buffer (TCP backpressure); Qt 6.4's HTTP/2 keeps
-        // buffering whatever the server sends. Our own cap: what the parser may hold, plus a
-        // read buffer's worth.
-        const qint64 limit = 2 * parser.maxEventSize() + ReadBufferBytes;
-        if (reply->bytesAvailable() > limit)
+        if (overflowing)
             dropOverflowingStream(reply->bytesAvailable(), limit);
         return;
     }
     // Not readAll(): it leaves a 16 KiB buffer reserved in every reply (measured: 4.4 KiB RSS
-    // per stream at 10,000 streams).
-    const QByteArray chunk = reply->read(reply->bytesAvailable());
+    // per stream at 10,000 streams). At most the cap at a time: what piled up in Qt while a
+    // slot blocked (HTTP/2), or a backlog replayed at once, is not copied in one piece; the
+    // rest follows from the event loop (resumeReading()).
+    const QByteArray chunk = reply->read(qMin(reply->bytesAvailable(), limit));
     if (chunk.isEmpty())
         return;
     if (idleTimeout > 0)
@@ -75,7 +78,7 @@ void SseClientPrivate::onReadyRead()
     if (!alive)
         return; // the client was destroyed from a slot
     alivePtr = nullptr;
-    if (std::exchange(readDeferred, false))
+    if (std::exchange(readDeferred, false) || (reply == current && reply->bytesAvailable() > 0))
         QMetaObject::invokeMethod(
                 q, [this] { resumeReading(); }, Qt::QueuedConnection);
     if (interrupted || reply != current)
