@@ -49,6 +49,7 @@ public:
     void onConnectionGranted(); // the pool gave the slot a waiting request asked for
     void sendNow();
     QtSsePrivate::PoolKey poolKey() const;
+    QString proxyDescription(); // " (through the proxy host:port, ...)", or empty
     void setWaitingForConnection(bool waiting);
     void onMetaDataChanged();
     void onReadyRead();

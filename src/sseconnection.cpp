@@ -4,6 +4,7 @@
 #include "ssereplyscope_p.h"
 
 #include <QtNetwork/qnetworkaccessmanager.h>
+#include <QtNetwork/qnetworkproxy.h>
 #include <QtNetwork/qnetworkrequest.h>
 #include <QtNetwork/qsslconfiguration.h>
 
@@ -86,6 +87,20 @@ void SseClientPrivate::onReplyDestroyed()
                     applyVerdict(v);
             },
             Qt::QueuedConnection);
+}
+
+// Which proxy the request went through (empty: none), for an error that names it: the
+// manager's own, else what Qt's proxy factory gives for the URL (the application's setting, or
+// the system's: on Linux the http_proxy, https_proxy and no_proxy variables).
+QString SseClientPrivate::proxyDescription()
+{
+    QNetworkAccessManager *const nam = manager();
+    QNetworkProxy proxy = nam ? nam->proxy() : QNetworkProxy(QNetworkProxy::DefaultProxy);
+    if (proxy.type() == QNetworkProxy::DefaultProxy)
+        proxy = QNetworkProxyFactory::proxyForQuery(QNetworkProxyQuery(currentUrl)).value(0);
+    if (proxy.type() == QNetworkProxy::NoProxy || proxy.hostName().isEmpty())
+        return {};
+    return QStringLiteral(" (through the proxy %1:%2)").arg(proxy.hostName()).arg(proxy.port());
 }
 
 void SseClientPrivate::startRequest()
@@ -397,9 +412,11 @@ void SseClientPrivate::onFinished()
         endStream(v, StreamEnd::Ended);
         return;
     }
-    const Verdict v = headersSeen
-            ? pendingVerdict
-            : QtSsePrivate::classifyNetworkError(networkError, networkErrorString);
+    Verdict v = headersSeen ? pendingVerdict
+                            : QtSsePrivate::classifyNetworkError(networkError, networkErrorString);
+    // Qt 6.4 reports a proxy that refuses as a plain "Connection refused": name the proxy.
+    if (!headersSeen)
+        v.reason += proxyDescription();
     dropReply();
     applyVerdict(v);
 }

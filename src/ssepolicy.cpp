@@ -162,6 +162,9 @@ Verdict classifyNetworkError(QNetworkReply::NetworkError error, const QString &e
 {
     Verdict v;
     v.reason = errorString;
+    if (error >= QNetworkReply::ProxyConnectionRefusedError
+        && error <= QNetworkReply::UnknownProxyError) // Qt's strings do not say it was the proxy
+        v.reason = QStringLiteral("Proxy error: %1").arg(errorString);
     switch (error) {
     case QNetworkReply::SslHandshakeFailedError:
         v.error = SseClient::TlsError; // a certificate problem does not heal by retrying

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void backoff();
     void networkErrorThenSuccess();
     void postFailureNotResent();
+    void refusedProxyIsNamed();
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -229,6 +230,22 @@ void tst_SseCatRetry::postFailureNotResent()
     QVERIFY2(cat.out.isEmpty(), cat.describe().constData());
     QVERIFY2(cat.err.contains("503"), cat.describe().constData());
     QVERIFY2(server.requestCount() == 1, server.describe().constData());
+}
+
+// http_proxy pointing at a closed port: Qt 6.4 says only "Connection refused", which reads as
+// if the server refused. The error names the proxy. (The URL's host is never looked up: the
+// request goes to the proxy.)
+void tst_SseCatRetry::refusedProxyIsNamed()
+{
+    Server closed;
+    QVERIFY(closed.listen());
+    const QString proxy = u"127.0.0.1:%1"_s.arg(closed.url().port());
+    closed.stopListening();
+    SseCat cat({u"--max-retries"_s, u"0"_s, u"http://sse.example.invalid/events"_s},
+               Env {{u"http_proxy"_s, u"http://"_s + proxy}});
+    VERIFY_EXIT(cat, 1);
+    QVERIFY2(cat.err.contains(u"Connection refused (through the proxy %1)"_s.arg(proxy).toUtf8()),
+             cat.err.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_SseCatRetry)
