@@ -20,6 +20,10 @@
 
 namespace Hostile {
 
+using Response = SseTestServer::Response;
+using Request = SseTestServer::Request;
+using Errors = QList<SseClient::Error>;
+
 constexpr int Timeout = 30000; // generous: the suite must pass on a loaded 2-core machine
 // How long "nothing more happens" is watched; longer than any retry delay the tests schedule.
 constexpr int Quiet = 300;

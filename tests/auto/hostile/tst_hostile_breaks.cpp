@@ -13,9 +13,6 @@
 
 using namespace Qt::StringLiterals;
 using namespace Hostile;
-using Response = SseTestServer::Response;
-using Request = SseTestServer::Request;
-using Errors = QList<SseClient::Error>;
 
 namespace {
 const QByteArray Event = "id: 1\ndata: a\n\n";

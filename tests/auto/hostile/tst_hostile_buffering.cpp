@@ -16,9 +16,6 @@
 
 using namespace Qt::StringLiterals;
 using namespace Hostile;
-using Response = SseTestServer::Response;
-using Request = SseTestServer::Request;
-using Errors = QList<SseClient::Error>;
 
 namespace {
 constexpr qint64 Flood = 100 * MiB; // the line's size; the client is busy until this was sent

@@ -13,9 +13,6 @@
 
 using namespace Qt::StringLiterals;
 using namespace Hostile;
-using Response = SseTestServer::Response;
-using Request = SseTestServer::Request;
-using Errors = QList<SseClient::Error>;
 
 Q_DECLARE_METATYPE(SseEvent)
 

@@ -17,9 +17,6 @@
 
 using namespace Qt::StringLiterals;
 using namespace Hostile;
-using Response = SseTestServer::Response;
-using Request = SseTestServer::Request;
-using Errors = QList<SseClient::Error>;
 
 namespace {
 // Compressed pieces of plain text until plain(n) returns nothing: then the gzip trailer.

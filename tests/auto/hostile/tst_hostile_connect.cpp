@@ -16,9 +16,6 @@
 
 using namespace Qt::StringLiterals;
 using namespace Hostile;
-using Response = SseTestServer::Response;
-using Request = SseTestServer::Request;
-using Errors = QList<SseClient::Error>;
 
 class tst_HostileConnect : public QObject
 {

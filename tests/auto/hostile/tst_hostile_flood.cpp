@@ -12,7 +12,6 @@
 
 using namespace Qt::StringLiterals;
 using namespace Hostile;
-using Response = SseTestServer::Response;
 
 namespace {
 constexpr int CommentCount = 1000000;

@@ -14,9 +14,6 @@
 
 using namespace Qt::StringLiterals;
 using namespace Hostile;
-using Response = SseTestServer::Response;
-using Request = SseTestServer::Request;
-using Errors = QList<SseClient::Error>;
 using States = QList<SseClient::State>;
 
 namespace {
