@@ -59,8 +59,10 @@ void SseParser::setLastEventId(const QString &id)
 {
     m_lastEventId = id;
     const QByteArray utf8 = id.toUtf8();
+    recycle(m_lastEventIdBytes); // then it is as long as the ID (see KeepFieldCapacity)
     setBytes(m_lastEventIdBytes, utf8.constData(), utf8.size());
-    m_idBuffer = m_lastEventIdBytes;
+    recycle(m_idBuffer); // an id: field of the event being parsed is overridden
+    m_haveId = false;
 }
 
 void SseParser::setMaxEventSize(qsizetype bytes)
@@ -103,6 +105,8 @@ bool SseParser::fail(Error error)
     m_dataViewSize = 0;
     m_text.reset();
     m_haveData = false;
+    m_eventType.clear();
+    m_haveId = false;
     return false;
 }
 
@@ -119,6 +123,7 @@ void SseParser::materializeData()
 // feeds gives large ones back.
 void SseParser::releaseIdleBuffers()
 {
+    releaseFieldBuffers();
     if (!m_line.isEmpty() || m_haveData || (m_text && m_text->streaming))
         return;
     m_text.reset();
@@ -126,6 +131,21 @@ void SseParser::releaseIdleBuffers()
         m_line = QByteArray();
     if (m_data.capacity() > KeepCapacity)
         m_data = QByteArray();
+}
+
+// The ID and event type buffers that no pending event uses give back what grew beyond
+// KeepFieldCapacity; the last event ID keeps no more than its own size.
+void SseParser::releaseFieldBuffers()
+{
+    if (m_eventType.isEmpty())
+        recycle(m_eventType);
+    if (!m_haveId)
+        recycle(m_idBuffer);
+    const qsizetype idSize = m_lastEventIdBytes.size();
+    if (m_lastEventIdBytes.capacity() > qMax(KeepFieldCapacity, idSize))
+        m_lastEventIdBytes.squeeze();
+    if (m_lastEventId.capacity() > qMax(KeepFieldCapacity, idSize))
+        m_lastEventId.squeeze();
 }
 
 void SseParser::finish()
@@ -140,8 +160,9 @@ void SseParser::finish()
     m_text.reset();
     m_spareData = QString();
     m_haveData = false;
-    m_eventType.resize(0);
-    m_idBuffer = m_lastEventIdBytes;
+    m_eventType.clear();
+    m_haveId = false;
+    releaseFieldBuffers();
     m_bomBytes.clear();
     m_lastWasCR = false;
 }
@@ -149,6 +170,12 @@ void SseParser::finish()
 void SseParser::reset()
 {
     finish();
+    // A new connection starts with nothing buffered: only the last event ID is kept.
+    m_line = QByteArray();
+    m_data = QByteArray();
+    m_cachedTypeBytes.clear();
+    m_cachedTypeBytes.squeeze();
+    m_cachedType = QString();
     m_bomChecked = false;
     m_error = Error::NoError;
     m_interrupted = true; // a feed() in progress (reset from a handler) stops at once

@@ -61,6 +61,17 @@ public:
 
     // Bytes held for an unfinished line or event: at most 2 * maxEventSize(), the data of the
     // event so far (at most maxEventSize()) and the line still arriving (at most as much).
+    //
+    // The heap the parser holds besides, whatever the size of the fields it saw:
+    // - between events (feed() returned with no unfinished line or event, after finish()): the
+    //   last event ID, as UTF-8 and decoded, at most 3 bytes per byte of its UTF-8 (counted as
+    //   at least 256 bytes), plus at most 140 KiB of buffers kept for the next events (64 KiB
+    //   each for a line and an event's data, the data of a small last event, a short event type);
+    // - after reset(): the last event ID alone;
+    // - while an event is being parsed, that event too: its ID and its event type (up to
+    //   maxEventSize() bytes each), its data (up to maxEventSize() bytes, twice that once
+    //   decoded to UTF-16) and the line still arriving.
+    // The events handed to the event handler are the handler's: they share their ID and type.
     qsizetype bufferedBytes() const;
 
     // Convenience: parses a complete stream and returns its events.
@@ -73,6 +84,7 @@ private:
     void processField(const char *name, qsizetype nameLen, const char *value, qsizetype valueLen,
                       bool fromLineBuffer, qsizetype valueOffset);
     void dispatch();
+    void dispatchLongType();
     void clearEvent();
     bool fail(Error error);
     bool appendPartialLine(const char *p, qsizetype len);
@@ -82,6 +94,7 @@ private:
     QString takeData();
     void materializeData();
     void releaseIdleBuffers();
+    void releaseFieldBuffers();
     qsizetype dataSize() const;
 
     struct TextData;
@@ -103,15 +116,16 @@ private:
     // Short byte strings, set for (nearly) every event: no allocation, no out-of-line calls.
     using SmallBytes = QVarLengthArray<char, 32>;
     SmallBytes m_eventType; // the event type buffer as UTF-8
-    SmallBytes m_idBuffer; // the last event ID buffer as UTF-8
+    SmallBytes m_idBuffer; // the ID of the event being parsed as UTF-8, if m_haveId
     SmallBytes m_lastEventIdBytes; // the committed last event ID as UTF-8
     QString m_lastEventId; // ... and decoded
-    SmallBytes m_cachedTypeBytes; // the last decoded event type, to share its QString
+    SmallBytes m_cachedTypeBytes; // the last decoded (short) event type, to share its QString
     QString m_cachedType;
     QByteArray m_bomBytes; // the first bytes of a response while a BOM is still possible
     qsizetype m_maxEventSize = DefaultMaxEventSize;
     Error m_error = Error::NoError;
     bool m_haveData = false;
+    bool m_haveId = false; // the event being parsed has an id: field, in m_idBuffer
     bool m_lastWasCR = false;
     bool m_bomChecked = false;
     bool m_interrupted = false; // reset() was called from a handler during feed()

@@ -37,6 +37,12 @@ constexpr qsizetype StreamLineSize = 4096;
 // The decoded data of an event up to this size is written into the buffer of the previous
 // event's data when the handler released that (see SseParser::takeData()).
 constexpr qsizetype RecycleDataSize = 4096;
+// The ID and event type buffers keep up to this capacity from event to event, so that the usual
+// short ones cost no allocation. Larger ones are given back when feed() returns, as the line and
+// data buffers are, and an event type longer than this is not cached: between events the
+// parser then holds no more than the last event ID itself, whatever the size of the fields it
+// saw.
+constexpr qsizetype KeepFieldCapacity = 256;
 
 inline void recycle(QByteArray &buffer)
 {
@@ -44,6 +50,14 @@ inline void recycle(QByteArray &buffer)
         buffer = QByteArray();
     else
         buffer.resize(0);
+}
+
+// Empties a field buffer; one that grew beyond KeepFieldCapacity goes back to its inline storage.
+template<qsizetype N> inline void recycle(QVarLengthArray<char, N> &buffer)
+{
+    buffer.clear();
+    if (buffer.capacity() > KeepFieldCapacity)
+        buffer.squeeze(); // size 0: frees the heap buffer
 }
 
 inline const QString &messageType()

@@ -61,8 +61,10 @@ void SseParser::feedLines(const char *p, const char *const end, const bool &aliv
                 const char *value = p + 3;
                 if (value < eol && *value == ' ')
                     ++value;
-                if (!containsNul(value, eol - value))
+                if (!containsNul(value, eol - value)) {
                     setBytes(m_idBuffer, value, eol - value);
+                    m_haveId = true;
+                }
                 p = afterLineEnd(eol, end);
                 continue; // no handler ran
             } else {
@@ -162,8 +164,10 @@ void SseParser::processField(const char *name, qsizetype nameLen, const char *va
         }
         return;
     case 2:
-        if (std::memcmp(name, "id", 2) == 0 && !containsNul(value, valueLen))
+        if (std::memcmp(name, "id", 2) == 0 && !containsNul(value, valueLen)) {
             setBytes(m_idBuffer, value, valueLen);
+            m_haveId = true;
+        }
         return;
     default:
         return; // unknown fields are ignored
@@ -189,10 +193,13 @@ inline void SseParser::clearEvent()
 
 void SseParser::dispatch()
 {
-    if (!sameBytes(m_lastEventIdBytes, m_idBuffer)) {
-        setBytes(m_lastEventIdBytes, m_idBuffer.constData(), m_idBuffer.size());
-        // Reuses the buffer of the previous ID when no event holds it any more.
-        QtSsePrivate::assignUtf8(m_lastEventId, m_idBuffer.constData(), m_idBuffer.size());
+    if (m_haveId) {
+        m_haveId = false;
+        if (!sameBytes(m_lastEventIdBytes, m_idBuffer)) {
+            setBytes(m_lastEventIdBytes, m_idBuffer.constData(), m_idBuffer.size());
+            // Reuses the buffer of the previous ID when no event holds it any more.
+            QtSsePrivate::assignUtf8(m_lastEventId, m_idBuffer.constData(), m_idBuffer.size());
+        }
     }
     if (!m_haveData || !m_onEvent) {
         clearEvent();
@@ -200,12 +207,26 @@ void SseParser::dispatch()
     }
     const bool typed = !m_eventType.isEmpty();
     if (typed && !sameBytes(m_cachedTypeBytes, m_eventType)) {
+        if (m_eventType.size() > KeepFieldCapacity) {
+            dispatchLongType();
+            return;
+        }
         setBytes(m_cachedTypeBytes, m_eventType.constData(), m_eventType.size());
         m_cachedType = QtSsePrivate::decodeUtf8(m_eventType.constData(), m_eventType.size());
     }
     QString data = takeData();
     clearEvent();
     m_onEvent(SseEvent(typed ? m_cachedType : messageType(), std::move(data), m_lastEventId));
+}
+
+// As dispatch(), for an event type too long to cache (see KeepFieldCapacity): it does not
+// outlive its event.
+void SseParser::dispatchLongType()
+{
+    QString type = QtSsePrivate::decodeUtf8(m_eventType.constData(), m_eventType.size());
+    QString data = takeData();
+    clearEvent();
+    m_onEvent(SseEvent(std::move(type), std::move(data), m_lastEventId));
 }
 
 QList<SseEvent> SseParser::parseAll(QByteArrayView stream, QString *lastEventId)

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // SseParser's limits: maxEventSize() on lines and on an event's data, the error state and the
-// recovery from it, a 32 MiB event and a million small ones.
+// recovery from it, the memory an idle parser holds, a 32 MiB event and a million small ones.
 #include "sseparsertest.h"
 
 #include <QtTest/qtest.h>
 
 #include <algorithm>
+
+#if defined(__GLIBC__)
+#  include <malloc.h>
+#endif
 
 using namespace ParserTest;
 
@@ -17,6 +21,8 @@ private Q_SLOTS:
     void limits_data();
     void limits();
     void errorStateAndRecovery();
+    void memoryHeld_data();
+    void memoryHeld();
 
     void largeEvent();
     void manyEvents();
@@ -160,6 +166,103 @@ void tst_SseParserLimits::errorStateAndRecovery()
     QCOMPARE(recorder.output.last(),
              QString(QStringLiteral("message|") + QString::fromLatin1(pattern(100))
                      + QStringLiteral("|1")));
+}
+
+// Heap bytes in use, mmapped blocks included (glibc 2.33+), or -1 where that cannot be
+// measured: elsewhere, and under AddressSanitizer, whose quarantine and allocator say nothing
+// about the parser's buffers (the sanitizer build checks the same run for memory errors).
+static qint64 heapInUse()
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return -1;
+#elif defined(__has_feature) && __has_feature(address_sanitizer)
+    return -1;
+#elif defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+    const struct mallinfo2 heap = mallinfo2();
+    return qint64(heap.uordblks + heap.hblkhd);
+#else
+    return -1;
+#endif
+}
+
+// The bound documented at SseParser::bufferedBytes(): an idle parser holds its last event ID
+// (UTF-8 and UTF-16: at most 3 bytes per byte of it) and at most 140 KiB besides; after
+// reset(), the last event ID alone. Measured after one event with an id:, an event: and a
+// data: line each just under maxEventSize (1 MiB), which used to leave ~8 MiB behind.
+void tst_SseParserLimits::memoryHeld_data()
+{
+    QTest::addColumn<int>("idSize"); // of the id: field's value
+    QTest::addColumn<int>("chunkSize"); // 0: the whole stream at once
+    QTest::addColumn<int>("nextIdSize"); // of a second, small event's id: field, or -1: none
+
+    constexpr int Max = 1024 * 1024;
+    constexpr int MaxId = Max - 1 - int(sizeof("id: ") - 1); // a line just under Max
+    QTest::newRow("1 MiB id, one chunk") << MaxId << 0 << -1;
+    QTest::newRow("1 MiB id, 64 KiB chunks") << MaxId << 64 * 1024 << -1;
+    QTest::newRow("1 MiB id, 4 KiB chunks") << MaxId << 4 * 1024 << -1;
+    QTest::newRow("short id, one chunk") << 1 << 0 << -1;
+    QTest::newRow("short id, 64 KiB chunks") << 1 << 64 * 1024 << -1;
+    QTest::newRow("1 MiB id, then another") << MaxId << 64 * 1024 << MaxId - 1;
+    QTest::newRow("1 MiB id, then a short one") << MaxId << 64 * 1024 << 1;
+    QTest::newRow("short id, then a 1 MiB one") << 1 << 64 * 1024 << MaxId;
+}
+
+void tst_SseParserLimits::memoryHeld()
+{
+    QFETCH(int, idSize);
+    QFETCH(int, chunkSize);
+    QFETCH(int, nextIdSize);
+
+    constexpr qsizetype Max = 1024 * 1024;
+    // See SseParser::bufferedBytes(); malloc adds its own rounding (mmapped blocks are whole
+    // pages).
+    constexpr qint64 Rounding = 16 * 1024;
+    constexpr qint64 IdleSlack = 140 * 1024 + Rounding;
+    constexpr qint64 ResetSlack = Rounding;
+    auto line = [](const char *field, qsizetype size) -> QByteArray {
+        return QByteArray(field) + pattern(size) + '\n';
+    };
+    QByteArray stream = line("id: ", idSize) + line("event: ", Max - 1 - 7)
+            + line("data: ", Max - 1 - 6) + '\n';
+    if (nextIdSize >= 0)
+        stream += line("id: ", nextIdSize) + "data: x\n\n";
+    const int lastIdSize = nextIdSize >= 0 ? nextIdSize : idSize;
+    const QByteArrayView view(stream);
+    const qsizetype chunk = chunkSize > 0 ? chunkSize : view.size();
+
+    int events = 0;
+    qsizetype typeSize = 0;
+    qsizetype dataSize = 0;
+    const qint64 baseline = heapInUse();
+    qint64 afterEvent = 0;
+    qint64 afterReset = 0;
+    {
+        SseParser parser([&](const SseEvent &event) {
+            if (++events > 1)
+                return;
+            typeSize = event.type().size();
+            dataSize = event.data().size();
+        });
+        parser.setMaxEventSize(Max);
+        for (qsizetype pos = 0; pos < view.size(); pos += chunk)
+            QVERIFY(parser.feed(view.sliced(pos, qMin(chunk, view.size() - pos))));
+        QCOMPARE(events, nextIdSize >= 0 ? 2 : 1);
+        QCOMPARE(typeSize, Max - 1 - 7);
+        QCOMPARE(dataSize, Max - 1 - 6);
+        QCOMPARE(parser.lastEventId().size(), lastIdSize);
+        afterEvent = heapInUse() - baseline;
+
+        parser.reset();
+        afterReset = heapInUse() - baseline;
+        QCOMPARE(parser.lastEventId().size(), lastIdSize); // sent as Last-Event-ID: kept
+    }
+    if (baseline < 0)
+        QSKIP("heap use cannot be measured here (no glibc mallinfo2, or a sanitizer)");
+    qInfo("last id of %d bytes: the parser holds %lld KiB after the event, %lld KiB after reset()",
+          lastIdSize, afterEvent / 1024, afterReset / 1024);
+    const qint64 id = 3 * qint64(qMax(lastIdSize, 256));
+    QVERIFY2(afterEvent <= id + IdleSlack, qPrintable(QString::number(afterEvent)));
+    QVERIFY2(afterReset <= id + ResetSlack, qPrintable(QString::number(afterReset)));
 }
 
 // One event with a 32 MiB data line, fed in 64 KiB chunks.
