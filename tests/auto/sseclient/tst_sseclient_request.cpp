@@ -19,6 +19,8 @@ private Q_SLOTS:
     void userLastEventIdHeaderIgnored();
     void headerInjectionRefused_data();
     void headerInjectionRefused();
+    void invalidUrlFailsAtOnce_data();
+    void invalidUrlFailsAtOnce();
     // 2. opening
     void opensOnEventStream_data();
     void opensOnEventStream();
@@ -316,6 +318,36 @@ void tst_SseClientRequest::headerInjectionRefused()
     QCOMPARE(request.header("X-Other"), "fine");
     QCOMPARE(request.header("Last-Event-ID"), "42");
     client.close();
+}
+
+// A URL the client cannot request fails at once, for good, saying why: no retry loop of
+// "Host  not found".
+void tst_SseClientRequest::invalidUrlFailsAtOnce_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("http:// (no host)") << u"http://"_s << u"no host"_s;
+    QTest::newRow("http:///x (no host)") << u"http:///x"_s << u"no host"_s;
+    QTest::newRow("https:// (no host)") << u"https://"_s << u"no host"_s;
+    QTest::newRow("ftp") << u"ftp://127.0.0.1/x"_s << u"http and https are supported"_s;
+    QTest::newRow("empty") << QString() << u"http and https are supported"_s;
+}
+
+void tst_SseClientRequest::invalidUrlFailsAtOnce()
+{
+    QFETCH(QString, url);
+    QFETCH(QString, reason);
+    SseClient client(QUrl(url, QUrl::TolerantMode));
+    QSignalSpy stateSpy(&client, &SseClient::stateChanged);
+    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
+    client.open(); // synchronously: no request goes out
+    QCOMPARE(client.state(), SseClient::Failed);
+    QCOMPARE(client.error(), SseClient::ConnectionError);
+    QVERIFY2(client.errorString().startsWith(u"Invalid URL"_s)
+                     && client.errorString().contains(reason),
+             qPrintable(client.errorString()));
+    QCOMPARE(statesOf(stateSpy), StateList {SseClient::Failed});
+    QCOMPARE(scheduledSpy.size(), 0);
 }
 
 QTEST_MAIN(tst_SseClientRequest)
