@@ -141,7 +141,7 @@ int main(int argc, char *argv[])
     if (o.maxTimeMs >= 0) {
         // A QTimer holds an int of milliseconds (24.8 days): a longer --max-time goes in steps.
         const QDeadlineTimer deadline(o.maxTimeMs, Qt::PreciseTimer);
-        constexpr qint64 Step = 24 * 3600 * 1000;
+        static constexpr qint64 Step = 24 * 3600 * 1000; // static: the lambda outlives this scope
         maxTime.setSingleShot(true);
         QObject::connect(&maxTime, &QTimer::timeout, &app, [&, deadline] {
             if (deadline.hasExpired())
