@@ -6,19 +6,15 @@
 #include <QtCore/qobject.h>
 #include <QtCore/qpointer.h>
 
+#include <utility>
+
 namespace QtSsePrivate {
 
 namespace {
-struct Deferred
-{
-    QPointer<QObject> context;
-    std::function<void()> run;
-};
-
 struct ThreadScopes
 {
     int depth = 0;
-    QList<Deferred> deferred; // in the order asked for
+    QList<QPointer<QObject>> doomed; // in the order asked for
 };
 
 thread_local ThreadScopes t_scopes;
@@ -33,32 +29,18 @@ ReplySignalScope::~ReplySignalScope()
 {
     if (--t_scopes.depth > 0)
         return;
-    // What runs here may open a scope again (it never does today): take the list first.
-    while (!t_scopes.deferred.isEmpty()) {
-        const QList<Deferred> deferred = std::exchange(t_scopes.deferred, {});
-        for (const Deferred &d : deferred) {
-            if (d.context)
-                d.run();
-        }
+    for (const QPointer<QObject> &object : std::exchange(t_scopes.doomed, {})) {
+        if (object)
+            object->deleteLater();
     }
-}
-
-bool ReplySignalScope::active()
-{
-    return t_scopes.depth > 0;
 }
 
 void ReplySignalScope::deleteLater(QObject *object)
 {
-    whenInactive(object, [object] { object->deleteLater(); });
-}
-
-void ReplySignalScope::whenInactive(QObject *context, std::function<void()> f)
-{
     if (t_scopes.depth == 0)
-        f();
+        object->deleteLater();
     else
-        t_scopes.deferred.append({context, std::move(f)});
+        t_scopes.doomed.append(object);
 }
 
 } // namespace QtSsePrivate

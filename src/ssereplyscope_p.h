@@ -6,8 +6,6 @@
 
 #include <QtCore/qglobal.h>
 
-#include <functional>
-
 QT_BEGIN_NAMESPACE
 class QObject;
 QT_END_NAMESPACE
@@ -29,12 +27,8 @@ public:
     ~ReplySignalScope();
     Q_DISABLE_COPY_MOVE(ReplySignalScope)
 
-    // True while a reply's signal is being handled somewhere down this thread's stack.
-    static bool active();
     // object->deleteLater() now when no scope is active, else when the outermost one ends.
     static void deleteLater(QObject *object);
-    // Runs f now when no scope is active, else when the outermost one ends (if context lives).
-    static void whenInactive(QObject *context, std::function<void()> f);
 };
 
 } // namespace QtSsePrivate
