@@ -89,17 +89,6 @@ QNetworkAccessManager *PoolLease::manager() const
     return m_pool && m_carrier ? m_carrier->manager.data() : nullptr; // the pool may be gone
 }
 
-// The main thread's pool goes with the QCoreApplication (a post routine runs in its
-// destructor): its sweep, a queued call, no longer runs once the event loop has ended, and its
-// managers' network threads must not outlive the application into static destruction.
-static bool s_postRoutineAdded = false; // main thread only
-
-static void deleteMainThreadPool()
-{
-    s_postRoutineAdded = false; // Qt forgets its post routines once it ran them
-    delete t_pool; // in the main thread, where the application is destroyed
-}
-
 ConnectionPool *ConnectionPool::forCurrentThread(bool create)
 {
     if (!t_pool && create) {
@@ -114,8 +103,6 @@ ConnectionPool *ConnectionPool::forCurrentThread(bool create)
             QObject::connect(
                     thread, &QThread::finished, pool, [pool] { delete pool; },
                     Qt::DirectConnection);
-        } else if (app && !std::exchange(s_postRoutineAdded, true)) {
-            qAddPostRoutine(deleteMainThreadPool);
         }
     }
     return t_pool;
