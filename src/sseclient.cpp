@@ -89,6 +89,9 @@ void SseClient::timerEvent(QTimerEvent *event)
     } else if (id == d->idleTimer.timerId()) {
         d->idleTimer.stop();
         d->onIdleTimeout();
+    } else if (id == d->unsentTimer.timerId()) {
+        d->unsentTimer.stop();
+        d->onUnsentCheck();
     } else {
         QObject::timerEvent(event);
     }

@@ -25,6 +25,10 @@ Q_DECLARE_LOGGING_CATEGORY(lcSseParser)
 namespace QtSsePrivate {
 // The reply's read buffer: HTTP/1.1 stops reading the socket beyond it (see sendNow()).
 constexpr qint64 ReadBufferBytes = 1024 * 1024;
+// How long a request may stay unwritten by Qt while other streams of its HTTP/2 connection were
+// written before the client takes it for queued inside Qt, beyond the server's concurrent-stream
+// limit (Qt writes a request on a working connection within milliseconds).
+constexpr int UnsentCheckMs = 1000;
 }
 
 // Carries the events of one type to its listeners (one QObject per listened-to type), so a
@@ -68,6 +72,9 @@ public:
     void endStream(const QtSsePrivate::Verdict &v, StreamEnd how);
     void onConnectTimeout();
     void onIdleTimeout();
+    void onUnsentCheck();
+    // To another connection: true if it took the request. refused: by the server.
+    bool moveBeyondStreamLimit(bool refused);
     void dropReply();
     void onReplyDestroyed();
     void applyVerdict(const QtSsePrivate::Verdict &verdict);
@@ -125,6 +132,7 @@ public:
     QBasicTimer retryTimer;
     QBasicTimer connectTimer;
     QBasicTimer idleTimer;
+    QBasicTimer unsentTimer; // UnsentCheckMs
     void arm(QBasicTimer &timer, int ms) { timer.start(ms, Qt::PreciseTimer, q_ptr); }
     bool notifyIdPerEvent = false; // lastEventIdChanged is connected (checked per read)
 

@@ -41,6 +41,7 @@ void SseClientPrivate::dropReply()
 {
     connectTimer.stop();
     idleTimer.stop();
+    unsentTimer.stop();
     if (QNetworkReply *r = std::exchange(reply, nullptr)) {
         QObject::disconnect(r, nullptr, q_func(), nullptr);
         r->abort(); // emits finished synchronously (Qt 6.4): we no longer listen
@@ -61,6 +62,7 @@ void SseClientPrivate::onReplyDestroyed()
     const bool wasOpen = streamOpen;
     connectTimer.stop();
     idleTimer.stop();
+    unsentTimer.stop();
     parser.reset(); // also stops a feed() that is delivering events right now
     streamOpen = false;
     headersSeen = false;
@@ -271,6 +273,12 @@ void SseClientPrivate::sendNow()
                 Qt::QueuedConnection);
     });
     QObject::connect(reply, &QObject::destroyed, q, [this] { onReplyDestroyed(); });
+    // Written, not queued inside Qt beyond an HTTP/2 server's stream limit (onUnsentCheck()).
+    QObject::connect(reply, &QNetworkReply::requestSent, q, [this] {
+        unsentTimer.stop();
+        lease.setRequestSent();
+    });
+    arm(unsentTimer, QtSsePrivate::UnsentCheckMs);
     pendingVerdict = Verdict();
     replyErrored = false;
     errorBody.clear();
@@ -287,6 +295,8 @@ void SseClientPrivate::onMetaDataChanged()
     if (status == 0)
         return;
     headersSeen = true;
+    unsentTimer.stop();
+    lease.setRequestSent(); // (Qt 6.4 says so before, but it is certain now)
     httpStatus = status;
     const bool http2 = reply->attribute(QNetworkRequest::Http2WasUsedAttribute).toBool();
     lease.setHttp2Used(http2);
@@ -412,6 +422,12 @@ void SseClientPrivate::onFinished()
         endStream(v, StreamEnd::Ended);
         return;
     }
+    // RFC 9113 8.7: a refused stream was not processed. Beyond the connection's stream limit,
+    // it goes to another connection at once, as no failure.
+    if (!headersSeen && networkError == QNetworkReply::ProtocolFailure
+        && networkErrorString == QLatin1String("Server refused a stream")
+        && moveBeyondStreamLimit(true))
+        return;
     Verdict v = headersSeen ? pendingVerdict
                             : QtSsePrivate::classifyNetworkError(networkError, networkErrorString);
     // Qt 6.4 reports a proxy that refuses as a plain "Connection refused": name the proxy.

@@ -31,11 +31,18 @@ struct Carrier
     QPointer<QNetworkAccessManager> manager;
     bool owned = false;
     int streams = 0;
+    int sent = 0; // of those, the ones Qt has written (not queued inside Qt)
     int http2 = -1; // unknown until a response tells; then 0 or 1
+    // The server's SETTINGS_MAX_CONCURRENT_STREAMS as far as the pool has seen it: Qt 6.4 keeps
+    // it to itself and queues streams beyond it without a signal (0: nothing seen yet).
+    int http2Limit = 0;
+    bool isHttp2() const { return key.http2Direct() || http2 == 1; }
     int capacity() const
     {
-        const bool h2 = key.http2Direct() || http2 == 1;
-        return h2 ? poolSettings.maxHttp2Streams.load() : Http1StreamsPerManager;
+        if (!isHttp2())
+            return Http1StreamsPerManager;
+        const int configured = poolSettings.maxHttp2Streams.load();
+        return http2Limit > 0 ? qMin(http2Limit, configured) : configured;
     }
 };
 
@@ -82,6 +89,17 @@ void PoolLease::setHttp2Used(bool used)
 {
     if (m_pool && m_carrier)
         m_pool->setHttp2Used(this, used);
+}
+
+void PoolLease::setRequestSent()
+{
+    if (m_pool && m_carrier && !std::exchange(m_sent, true))
+        ++m_carrier->sent;
+}
+
+bool PoolLease::moveBeyondStreamLimit(bool refused)
+{
+    return m_pool && m_carrier && m_pool->moveBeyondStreamLimit(this, refused);
 }
 
 QNetworkAccessManager *PoolLease::manager() const
@@ -135,6 +153,7 @@ Carrier *ConnectionPool::carrierWithRoom(const PoolKey &key)
 {
     bool known = false; // a carrier of this key exists (all full)
     int http2 = -1; // what this origin answered, if it did
+    int http2Limit = 0;
     for (const auto &carrier : m_carriers) {
         if (!(carrier->key == key))
             continue;
@@ -143,6 +162,7 @@ Carrier *ConnectionPool::carrierWithRoom(const PoolKey &key)
         known = true;
         if (carrier->http2 != -1)
             http2 = carrier->http2;
+        http2Limit = carrier->http2Limit;
     }
     if (key.userManager ? known : managerCount() >= poolSettings.maxManagers.load())
         return nullptr; // the application's manager is full, or the pool: wait
@@ -151,6 +171,7 @@ Carrier *ConnectionPool::carrierWithRoom(const PoolKey &key)
     // A stream's protocol is learned per origin: a new manager for an origin that answered
     // HTTP/2 starts with HTTP/2's slot count.
     carrier->http2 = http2;
+    carrier->http2Limit = http2Limit;
     if (key.userManager) {
         carrier->manager = key.userManager;
     } else {
@@ -194,11 +215,14 @@ void ConnectionPool::release(PoolLease *lease)
         m_waiting.removeOne(lease);
     } else if (Carrier *carrier = lease->m_carrier) {
         --carrier->streams;
+        if (lease->m_sent)
+            --carrier->sent;
         if (carrier->streams == 0)
             scheduleSweep();
     }
     lease->m_carrier = nullptr;
     lease->m_queued = false;
+    lease->m_sent = false;
     if (!m_waiting.isEmpty())
         pump(); // (an idle carrier has its sweep scheduled above)
 }
@@ -213,6 +237,35 @@ void ConnectionPool::setHttp2Used(PoolLease *lease, bool used)
                              << "slots per manager:" << carrier->capacity();
     if (used)
         pump();
+}
+
+bool ConnectionPool::moveBeyondStreamLimit(PoolLease *lease, bool refused)
+{
+    Carrier *const carrier = lease->m_carrier;
+    if (refused && carrier->http2 != 1 && !carrier->key.http2Direct()) {
+        carrier->http2 = 1; // ALPN chose HTTP/2: no response has said so yet
+        qCDebug(lcSseConnection) << "pool:" << carrier->key.origin << "HTTP/2 (a refused stream)";
+    }
+    // The streams of its connection that Qt did write: the server takes at least that many.
+    // None: the connection itself is not up, or the server takes nothing at all; that is a
+    // failure for the backoff, not a limit to learn (a refusing server must not get a busy
+    // loop of moves).
+    const int others = carrier->sent - (lease->m_sent ? 1 : 0);
+    if (!carrier->isHttp2() || others <= 0)
+        return false;
+    // Several refusals of one burst arrive one by one, each counting the others still
+    // pending as sent: the lowest count is the limit.
+    if (carrier->http2Limit == 0 || others < carrier->http2Limit) {
+        for (const auto &c : m_carriers) {
+            if (c->key == carrier->key)
+                c->http2Limit = others;
+        }
+        qCDebug(lcSseConnection) << "pool:" << carrier->key.origin << "takes at most" << others
+                                 << "streams per HTTP/2 connection";
+    }
+    release(lease);
+    acquire(lease); // a connection with room, or the queue: granted() then comes later
+    return true;
 }
 
 void ConnectionPool::pump()

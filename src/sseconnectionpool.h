@@ -20,10 +20,14 @@
 class QTSSE_EXPORT SseConnectionPool
 {
 public:
-    // Streams one HTTP/2 connection carries (default 100, the least RFC 9113 advises servers
-    // to allow; nginx allows 128). Qt 6.4 does not expose the server's
-    // SETTINGS_MAX_CONCURRENT_STREAMS, and queues streams beyond it silently: keep this at or
-    // below the server's limit.
+    // Streams one HTTP/2 connection carries at most (default 100, the least RFC 9113 advises
+    // servers to allow; nginx allows 128). A server that allows fewer is learned per origin:
+    // Qt 6.4 does not expose SETTINGS_MAX_CONCURRENT_STREAMS, but streams beyond it are refused
+    // by the server (RST_STREAM REFUSED_STREAM) or held back by Qt without a word (no
+    // requestSent() within a second while other streams of the connection were sent). Either
+    // way the pool then carries at most as many streams per connection as the server took, and
+    // the stream goes to another connection at once (or waits visibly at maxManagers()), as no
+    // failure. The pool forgets it once it carries no stream to that origin.
     static int maxHttp2Streams();
     static void setMaxHttp2Streams(int streams);
 

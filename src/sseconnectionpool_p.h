@@ -60,6 +60,16 @@ public:
     bool acquire(const PoolKey &key);
     void release();
     void setHttp2Used(bool used); // what the response said: raises or lowers the slot count
+    // Qt wrote the request (QNetworkReply::requestSent()): it is not queued inside Qt.
+    void setRequestSent();
+    bool isRequestSent() const { return m_sent; }
+    // The stream is beyond the HTTP/2 server's concurrent-stream limit: refused by the server,
+    // or not sent by Qt while other streams of its connection were. When other streams of the
+    // connection were sent, the pool learns the limit from their count, moves the lease to a
+    // connection with room (or queues it: isQueued()) and returns true: the owner sends again.
+    // False: nothing tells that the limit is to blame (the owner treats it as any failure).
+    // refused: the server refused it (RST_STREAM REFUSED_STREAM, which only HTTP/2 has).
+    bool moveBeyondStreamLimit(bool refused);
     QNetworkAccessManager *manager() const;
     bool isQueued() const { return m_queued; }
 
@@ -71,6 +81,7 @@ private:
     Carrier *m_carrier = nullptr;
     PoolKey m_key;
     bool m_queued = false;
+    bool m_sent = false;
 };
 
 // The connections of one thread's SseClients: QNetworkAccessManagers created on demand, each
@@ -92,6 +103,7 @@ private:
     bool acquire(PoolLease *lease);
     void release(PoolLease *lease);
     void setHttp2Used(PoolLease *lease, bool used);
+    bool moveBeyondStreamLimit(PoolLease *lease, bool refused);
     Carrier *carrierWithRoom(const PoolKey &key);
     void grant(PoolLease *lease, Carrier *carrier);
     void pump(); // grants queued leases what is free now

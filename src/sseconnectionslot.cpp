@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// SseClientPrivate: its slot in the thread's connection pool (sseconnectionpool.cpp).
+// SseClientPrivate: its slot in the thread's connection pool (sseconnectionpool.cpp), and what
+// moves it to another connection.
 #include "sseclient_p.h"
 
 #include <QtCore/qcryptographichash.h>
@@ -34,4 +35,29 @@ void SseClientPrivate::onConnectionGranted()
     setWaitingForConnection(false);
     if (!interrupted)
         sendNow();
+}
+
+void SseClientPrivate::onUnsentCheck()
+{
+    if (!reply || headersSeen || lease.isRequestSent() || state != SseClient::Connecting)
+        return;
+    // Not written yet: the connection may still be coming up, or Qt holds the request back
+    // because the HTTP/2 server's SETTINGS_MAX_CONCURRENT_STREAMS is reached. Qt 6.4 says
+    // neither; the pool tells them apart by the other streams of the connection.
+    if (!moveBeyondStreamLimit(false))
+        arm(unsentTimer, QtSsePrivate::UnsentCheckMs);
+}
+
+bool SseClientPrivate::moveBeyondStreamLimit(bool refused)
+{
+    if (!lease.moveBeyondStreamLimit(refused))
+        return false;
+    qCDebug(lcSseConnection) << "beyond the server's HTTP/2 stream limit: another connection for"
+                             << currentUrl;
+    dropReply(); // never written, or refused: nothing of it reached the application
+    if (lease.isQueued())
+        setWaitingForConnection(true); // granted later: onConnectionGranted()
+    else
+        sendNow();
+    return true;
 }

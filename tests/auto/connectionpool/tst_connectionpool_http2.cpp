@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // SseConnectionPool on HTTP/2 against nginx: prior-knowledge h2c and ALPN over TLS multiplex many
-// streams on one manager, up to SseConnectionPool::maxHttp2Streams() each.
+// streams on one manager, up to SseConnectionPool::maxHttp2Streams() each, or fewer where the
+// server allows fewer (learned from refused streams and from streams Qt holds back).
 #include "nginxfixture.h"
 
 #include <QtSse/SseClient>
 #include <QtSse/SseConnectionPool>
 #include <QtSse/SseEvent>
 
+#include <QtCore/qelapsedtimer.h>
 #include <QtCore/qthread.h>
 #include <QtTest/qtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <thread>
@@ -31,14 +34,22 @@ private Q_SLOTS:
     void alpnLearnsHttp2();
     void unreadDataIsBounded_data();
     void unreadDataIsBounded();
+    void learnsServerStreamLimit_data();
+    void learnsServerStreamLimit();
+    void beyondServerLimitWaitsVisibly();
 
 private:
     void open(Clients &clients, int count, const QUrl &url, SseClient::HttpProtocol protocol)
     {
+        open(clients, count, url, protocol, m_nginx);
+    }
+    void open(Clients &clients, int count, const QUrl &url, SseClient::HttpProtocol protocol,
+              const NginxFixture &server)
+    {
         for (int i = 0; i < count; ++i) {
             auto client = std::make_unique<SseClient>(url);
             client->setHttpProtocol(protocol);
-            client->addCaCertificates(m_nginx.caCertificates());
+            client->addCaCertificates(server.caCertificates());
             connect(client.get(), &SseClient::eventReceived, this, [this] { ++m_events; });
             client->open();
             clients.push_back(std::move(client));
@@ -53,6 +64,11 @@ private:
     }
     NginxFixture m_nginx;
     quint16 m_h2cPort = 0;
+    // A second nginx whose servers take at most LimitedStreams streams per HTTP/2 connection
+    // (SETTINGS_MAX_CONCURRENT_STREAMS), below the pool's assumed 100.
+    static constexpr int LimitedStreams = 4;
+    NginxFixture m_limited;
+    quint16 m_limitedH2cPort = 0;
     int m_events = 0;
 };
 
@@ -66,11 +82,20 @@ void tst_ConnectionPoolHttp2::initTestCase()
                           + " http2; include " + m_nginx.locationsInclude().toUtf8() + "; }\n");
     QVERIFY(m_nginx.enableTls());
     QVERIFY2(m_nginx.start(), qPrintable(m_nginx.errorString() + m_nginx.errorLog()));
+
+    m_limitedH2cPort = NginxFixture::freePort();
+    QVERIFY(m_limitedH2cPort);
+    m_limited.addHttpConfig("http2_max_concurrent_streams " + QByteArray::number(LimitedStreams)
+                            + ";\nserver { listen 127.0.0.1:" + QByteArray::number(m_limitedH2cPort)
+                            + " http2; include " + m_limited.locationsInclude().toUtf8() + "; }\n");
+    QVERIFY(m_limited.enableTls());
+    QVERIFY2(m_limited.start(), qPrintable(m_limited.errorString() + m_limited.errorLog()));
 }
 
 void tst_ConnectionPoolHttp2::cleanup()
 {
     SseConnectionPool::setMaxHttp2Streams(100);
+    SseConnectionPool::setMaxManagers(4096);
     QTRY_COMPARE_WITH_TIMEOUT(SseConnectionPool::managerCount(), 0, Timeout);
 }
 
@@ -212,6 +237,94 @@ void tst_ConnectionPoolHttp2::unreadDataIsBounded()
     } else {
         QCOMPARE(errors, QList<SseClient::Error>());
     }
+}
+
+void tst_ConnectionPoolHttp2::learnsServerStreamLimit_data()
+{
+    QTest::addColumn<bool>("tls");
+    QTest::addColumn<bool>("burst"); // all at once, else one first and the rest once it is open
+    // At once on a new h2c connection: Qt writes them all before the server's SETTINGS arrive,
+    // nginx refuses those beyond its limit (RST_STREAM REFUSED_STREAM).
+    QTest::addRow("h2c, at once: refused streams move") << false << true;
+    // On a connection whose SETTINGS Qt knows: Qt holds the streams beyond the limit back,
+    // without a word; the client sees them unwritten while others were written.
+    QTest::addRow("h2c, later: held-back streams move") << false << false;
+    QTest::addRow("https (ALPN h2), later: held-back streams move") << true << false;
+    // Before any response said HTTP/2: 6 per manager, as for HTTP/1.1; refusals tell.
+    QTest::addRow("https (ALPN h2), at once") << true << true;
+}
+
+void tst_ConnectionPoolHttp2::learnsServerStreamLimit()
+{
+    // 10 streams to a server that takes 4 per connection: all open, on 3 connections (managers),
+    // without an error and without waiting for the connect timeout (30 s); each gets every
+    // event once.
+    QFETCH(bool, tls);
+    QFETCH(bool, burst);
+    constexpr int Streams = 10;
+    const QString channel = u"limited-%1-%2"_s.arg(tls).arg(burst);
+    QUrl url = tls ? m_limited.tlsUrl(u"/sub/"_s + channel) : m_limited.subscriberUrl(channel);
+    if (!tls)
+        url.setPort(m_limitedH2cPort);
+    const auto protocol = tls ? SseClient::AutoProtocol : SseClient::Http2PriorKnowledge;
+    Clients clients;
+    m_events = 0;
+    int errors = 0;
+    const auto add = [&](int count) {
+        open(clients, count, url, protocol, m_limited);
+        for (auto it = clients.end() - count; it != clients.end(); ++it)
+            connect(it->get(), &SseClient::errorOccurred, this, [&errors] { ++errors; });
+    };
+    QElapsedTimer clock;
+    clock.start();
+    if (!burst) {
+        add(1);
+        QTRY_COMPARE_WITH_TIMEOUT(openCount(clients), 1, Timeout);
+    }
+    add(burst ? Streams : Streams - 1);
+    QTRY_COMPARE_WITH_TIMEOUT(openCount(clients), Streams, Timeout);
+    QVERIFY2(clock.elapsed() < 25000, "waited for the connect timeout"); // (30 s: generous)
+    QCOMPARE(errors, 0);
+    QCOMPARE(SseConnectionPool::managerCount(), (Streams + LimitedStreams - 1) / LimitedStreams);
+    QCOMPARE(SseConnectionPool::waitingCount(), 0);
+    QVERIFY2(m_limited.publish(channel, "to all"), qPrintable(m_limited.errorString()));
+    QTRY_COMPARE_WITH_TIMEOUT(m_events, Streams, Timeout);
+    QTest::qWait(100);
+    QCOMPARE(m_events, Streams); // once each
+}
+
+void tst_ConnectionPoolHttp2::beyondServerLimitWaitsVisibly()
+{
+    // One manager allowed: streams beyond the server's limit wait in the pool, visibly
+    // (isWaitingForConnection()), as they do beyond HTTP/1.1's 6 connections, and go once
+    // others close.
+    SseConnectionPool::setMaxManagers(1);
+    const QString channel = u"limited-waiting"_s;
+    QUrl url = m_limited.subscriberUrl(channel);
+    url.setPort(m_limitedH2cPort);
+    Clients clients;
+    m_events = 0;
+    open(clients, 1, url, SseClient::Http2PriorKnowledge, m_limited);
+    QTRY_COMPARE_WITH_TIMEOUT(openCount(clients), 1, Timeout);
+    open(clients, 7, url, SseClient::Http2PriorKnowledge, m_limited);
+    QTRY_COMPARE_WITH_TIMEOUT(SseConnectionPool::waitingCount(), 8 - LimitedStreams, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(openCount(clients), LimitedStreams, Timeout);
+    int waiting = 0;
+    for (const auto &client : clients) {
+        waiting += client->isWaitingForConnection();
+        QCOMPARE(client->isWaitingForConnection(), client->state() != SseClient::Open);
+    }
+    QCOMPARE(waiting, 8 - LimitedStreams);
+    QCOMPARE(SseConnectionPool::managerCount(), 1);
+    // The open ones go: the waiting ones take their places on the same connection.
+    clients.erase(std::remove_if(clients.begin(), clients.end(),
+                                 [](const auto &c) { return c->state() == SseClient::Open; }),
+                  clients.end());
+    QTRY_COMPARE_WITH_TIMEOUT(openCount(clients), 8 - LimitedStreams, Timeout);
+    QCOMPARE(SseConnectionPool::waitingCount(), 0);
+    QCOMPARE(SseConnectionPool::managerCount(), 1);
+    QVERIFY2(m_limited.publish(channel, "to the rest"), qPrintable(m_limited.errorString()));
+    QTRY_COMPARE_WITH_TIMEOUT(m_events, 8 - LimitedStreams, Timeout);
 }
 
 QTEST_MAIN(tst_ConnectionPoolHttp2)
