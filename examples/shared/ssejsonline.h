@@ -18,13 +18,27 @@ inline void appendJsonString(QByteArray &out, const QString &value)
     for (const char c : utf8) {
         const auto u = static_cast<unsigned char>(c);
         switch (u) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
             if (u < 0x20) {
                 out += "\\u00";
@@ -41,8 +55,8 @@ inline void appendJsonString(QByteArray &out, const QString &value)
 // Appends the event's line, newline included.
 inline void appendSseJsonLine(QByteArray &out, const SseEvent &event)
 {
-    out.reserve(out.size() + event.data().size() + event.type().size()
-                + event.lastEventId().size() + 32);
+    out.reserve(out.size() + event.data().size() + event.type().size() + event.lastEventId().size()
+                + 32);
     out += "{\"type\":";
     appendJsonString(out, event.type());
     out += ",\"data\":";

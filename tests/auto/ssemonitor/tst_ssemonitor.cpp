@@ -196,8 +196,9 @@ void tst_SseMonitor::clear()
     click(u"clearButton"_s);
     const int arrived = int(source->property("eventCount").toLongLong() - before);
     QVERIFY2(prop(u"eventModel"_s, "count") <= arrived,
-             qPrintable(u"%1 rows after clear, %2 events arrived meanwhile"_s.arg(
-                     prop(u"eventModel"_s, "count")).arg(arrived)));
+             qPrintable(u"%1 rows after clear, %2 events arrived meanwhile"_s
+                                .arg(prop(u"eventModel"_s, "count"))
+                                .arg(arrived)));
     QCOMPARE(prop(u"eventList"_s, "count"), prop(u"eventModel"_s, "count"));
     QTRY_VERIFY_WITH_TIMEOUT(prop(u"eventList"_s, "count") > 50, Timeout); // and it fills again
 }
