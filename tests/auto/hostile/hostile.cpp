@@ -175,4 +175,20 @@ QStringList dataOf(const QSignalSpy &eventSpy)
     return out;
 }
 
+SseTestServer::Response::Producer gzipProducer(std::function<QByteArray(qint64 piece)> plain)
+{
+    auto gzip = std::make_shared<GzipWriter>();
+    auto piece = std::make_shared<qint64>(0);
+    auto done = std::make_shared<bool>(false);
+    return [=](qint64) {
+        QByteArray out;
+        while (out.isEmpty() && !*done) {
+            const QByteArray text = plain((*piece)++);
+            *done = text.isEmpty();
+            out = gzip->compress(text, *done);
+        }
+        return out;
+    };
+}
+
 } // namespace Hostile

@@ -16,6 +16,7 @@
 #include <QtCore/qurl.h>
 #include <QtTest/qsignalspy.h>
 
+#include <functional>
 #include <memory>
 
 namespace Hostile {
@@ -28,6 +29,19 @@ constexpr int Timeout = 30000; // generous: the suite must pass on a loaded 2-co
 // How long "nothing more happens" is watched; longer than any retry delay the tests schedule.
 constexpr int Quiet = 300;
 constexpr qint64 MiB = 1024 * 1024;
+
+// README, "Memory per stream": the most one stream holds, whatever the server sends and the
+// slots do (but see the README's Qt 6.4 exceptions), for maxEventSize E: what Qt holds unread
+// and the piece being parsed (each at most the cap, 2E + 1 MiB), the parser at an event's
+// dispatch (its ID, type and data each up to E, raw and decoded: 12E) and the decoder's output
+// piece and zlib state (128 KiB).
+constexpr qint64 streamMemoryBound(qint64 maxEventSize)
+{
+    return 2 * (2 * maxEventSize + MiB) + 12 * maxEventSize + 128 * 1024;
+}
+// What the process adds to a stream's own memory when measured as resident memory: Qt's network
+// thread and its malloc arena, the in-process test server's buffers, page granularity.
+constexpr qint64 ProcessSlack = 16 * MiB;
 
 // The process's resident set size (/proc/self/statm), in bytes.
 qint64 residentBytes();
@@ -106,6 +120,9 @@ private:
     struct State;
     std::unique_ptr<State> m_state; // zlib's z_stream
 };
+
+// Compressed pieces of plain text until plain(n) returns nothing: then the gzip trailer.
+SseTestServer::Response::Producer gzipProducer(std::function<QByteArray(qint64 piece)> plain);
 
 // reconnectionTime 50 ms, no jitter: the scheduled delays are exact.
 void configure(SseClient &client, const QUrl &url);

@@ -19,23 +19,6 @@ using namespace Qt::StringLiterals;
 using namespace Hostile;
 
 namespace {
-// Compressed pieces of plain text until plain(n) returns nothing: then the gzip trailer.
-Response::Producer gzipProducer(std::function<QByteArray(qint64 piece)> plain)
-{
-    auto gzip = std::make_shared<GzipWriter>();
-    auto piece = std::make_shared<qint64>(0);
-    auto done = std::make_shared<bool>(false);
-    return [=](qint64) {
-        QByteArray out;
-        while (out.isEmpty() && !*done) {
-            const QByteArray text = plain((*piece)++);
-            *done = text.isEmpty();
-            out = gzip->compress(text, *done);
-        }
-        return out;
-    };
-}
-
 constexpr qint64 EventSize = 1000;
 constexpr qint64 LongStreamEvents = 128 * MiB / EventSize; // > 128 MiB decompressed
 constexpr qint64 EventsPerPiece = 256;
