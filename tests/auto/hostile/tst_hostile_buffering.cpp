@@ -10,6 +10,7 @@
 #include <QtSse/SseEvent>
 
 #include <QtCore/qelapsedtimer.h>
+#include <QtCore/qeventloop.h>
 #include <QtTest/qtest.h>
 
 #include <atomic>
@@ -31,6 +32,8 @@ private Q_SLOTS:
     void busyClientThread_data();
     void busyClientThread();
     void busyClientOverHttpsHttp1();
+    void hugeChunk_data();
+    void hugeChunk();
 };
 
 void tst_HostileBuffering::busyClientThread_data()
@@ -162,6 +165,74 @@ void tst_HostileBuffering::busyClientOverHttpsHttp1()
           double(growth) / MiB, memory.exact() ? "VmHWM" : "sampled");
     if (PeakMemory::meaningful())
         QVERIFY2(growth < 32 * MiB, qPrintable(u"%1 MiB"_s.arg(double(growth) / MiB)));
+}
+
+void tst_HostileBuffering::hugeChunk_data()
+{
+    QTest::addColumn<int>("slot"); // 0: returns at once, 1: runs a nested event loop, 2: blocks
+    QTest::newRow("idle slot") << 0;
+    QTest::newRow("nested loop") << 1;
+    QTest::newRow("blocking slot") << 2;
+}
+
+// A chunked body whose one chunk announces 2^48 - 1 bytes, then 96 MiB of events as fast as
+// loopback goes. Qt 6.4 reads inside a chunk without its read buffer's bound, so what the server
+// sends ahead of the client piles up inside Qt's HTTP thread, out of the client's reach (README,
+// Known gaps; measured 29-48 MiB here). The client's part: every event arrives, in order, with
+// no error, however the slot behaves.
+void tst_HostileBuffering::hugeChunk()
+{
+    QFETCH(int, slot);
+    constexpr qint64 Total = 96 * MiB;
+    constexpr qint64 EventBytes = 1024;
+    ServerThread server([](const Request &) {
+        return Response::sse()
+                .header("Transfer-Encoding", "chunked")
+                .send("FFFFFFFFFFFF\r\n")
+                .generate(Total,
+                          [](qint64 offset) {
+                              // Event n starts at n * EventBytes: "data: n xxx...\n\n".
+                              QByteArray bytes;
+                              for (qint64 n = offset / EventBytes; bytes.size() < 64 * 1024; ++n) {
+                                  const QByteArray head = "data: " + QByteArray::number(n) + ' ';
+                                  bytes += head + QByteArray(EventBytes - head.size() - 2, 'x')
+                                          + "\n\n";
+                              }
+                              return bytes;
+                          })
+                .holdOpen();
+    });
+    QVERIFY(server.isListening());
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    client.setMaxEventSize(Cap);
+    client.setMaxRetries(0);
+    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
+    qint64 events = 0;
+    bool inOrder = true;
+    connect(&client, &SseClient::eventReceived, this, [&](const SseEvent &event) {
+        inOrder = inOrder && event.data().startsWith(QString::number(events) + u' ');
+        if (events++ != 0 || slot == 0)
+            return;
+        if (slot == 2) {
+            QThread::msleep(BusyMs); // the application's own work while the server sends
+        } else {
+            QEventLoop loop; // a modal dialog's
+            QTimer::singleShot(BusyMs, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
+    });
+    PeakMemory memory;
+    connect(&client, &SseClient::countersChanged, &memory, &PeakMemory::sample);
+    client.open();
+    QTRY_COMPARE_WITH_TIMEOUT(events, Total / EventBytes, 2 * Timeout);
+    const qint64 growth = memory.growth();
+    QVERIFY(inOrder);
+    QCOMPARE(errorsOf(errorSpy), Errors());
+    QCOMPARE(client.state(), SseClient::Open);
+    QCOMPARE(client.byteCount(), Total);
+    qInfo("%lld events in one 2^48-byte chunk; peak memory growth %.1f MiB (%s), Qt's read-ahead",
+          events, double(growth) / MiB, memory.exact() ? "VmHWM" : "sampled");
 }
 
 QTEST_MAIN(tst_HostileBuffering)
