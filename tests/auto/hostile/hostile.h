@@ -40,8 +40,11 @@ constexpr qint64 streamMemoryBound(qint64 maxEventSize)
     return 2 * (2 * maxEventSize + MiB) + 12 * maxEventSize + 128 * 1024;
 }
 // What the process adds to a stream's own memory when measured as resident memory: Qt's network
-// thread and its malloc arena, the in-process test server's buffers, page granularity.
-constexpr qint64 ProcessSlack = 16 * MiB;
+// thread (its socket buffer and malloc arena), the in-process test server's buffers, freed
+// memory the allocator keeps. Measured in tst_hostile_memory: 2-20 MiB of growth in all, once
+// 26.5 MiB (20 runs under stress-ng with a parallel build), while the client's own unread data
+// stayed at its 1 MiB read buffer (instrumented): the spread is outside the client.
+constexpr qint64 ProcessSlack = 32 * MiB;
 
 // The process's resident set size (/proc/self/statm), in bytes.
 qint64 residentBytes();
