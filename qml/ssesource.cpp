@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "ssesource.h"
 
+#include <QtCore/qmetaobject.h>
+
 #include <limits>
+#include <utility>
 
 /*!
     \qmltype SseSource
@@ -30,12 +33,31 @@
     Last-Event-ID.
 */
 
-static_assert(int(SseSource::Failed) == int(SseClient::Failed));
-static_assert(int(SseSource::Reconnecting) == int(SseClient::Reconnecting));
-static_assert(int(SseSource::TlsError) == int(SseClient::TlsError));
-static_assert(int(SseSource::BufferOverflowError) == int(SseClient::BufferOverflowError));
-static_assert(int(SseSource::Http2PriorKnowledge) == int(SseClient::Http2PriorKnowledge));
-static_assert(int(SseSource::RetriesExhaustedError) == int(SseClient::RetriesExhaustedError));
+// Every value SseSource mirrors is SseClient's, checked one by one (a value added to one of
+// SseClient's enums needs its mirror in ssesource.h and a line here).
+#define QTSSE_SAME(e) static_assert(int(SseSource::e) == int(SseClient::e), #e)
+QTSSE_SAME(Closed);
+QTSSE_SAME(Connecting);
+QTSSE_SAME(Open);
+QTSSE_SAME(Reconnecting);
+QTSSE_SAME(Failed);
+QTSSE_SAME(CONNECTING);
+QTSSE_SAME(OPEN);
+QTSSE_SAME(CLOSED);
+QTSSE_SAME(NoError);
+QTSSE_SAME(ConnectionError);
+QTSSE_SAME(HttpStatusError);
+QTSSE_SAME(InvalidStreamError);
+QTSSE_SAME(EventTooLargeError);
+QTSSE_SAME(TimeoutError);
+QTSSE_SAME(RetriesExhaustedError);
+QTSSE_SAME(RedirectError);
+QTSSE_SAME(TlsError);
+QTSSE_SAME(BufferOverflowError);
+QTSSE_SAME(AutoProtocol);
+QTSSE_SAME(Http1Only);
+QTSSE_SAME(Http2PriorKnowledge);
+#undef QTSSE_SAME
 
 SseSource::SseSource(QObject *parent) : QObject(parent), m_client(new SseClient(this))
 {
@@ -46,10 +68,11 @@ SseSource::SseSource(QObject *parent) : QObject(parent), m_client(new SseClient(
     connect(c, &SseClient::disconnected, this, &SseSource::disconnected);
     connect(c, &SseClient::closed, this, &SseSource::closed);
     connect(c, &SseClient::reconnectScheduled, this, &SseSource::reconnectScheduled);
-    connect(c, &SseClient::errorOccurred, this, [this](SseClient::Error error) {
-        Q_EMIT errorChanged();
-        Q_EMIT errorOccurred(Error(error));
-    });
+    connect(c, &SseClient::errorOccurred, this,
+            [this](SseClient::Error error) { Q_EMIT errorOccurred(Error(error)); });
+    connect(c, &SseClient::errorChanged, this, &SseSource::errorChanged);
+    connect(c, &SseClient::serverReconnectionTimeChanged, this,
+            &SseSource::serverReconnectionTimeChanged);
     connect(c, &SseClient::urlChanged, this, &SseSource::urlChanged);
     connect(c, &SseClient::methodChanged, this, &SseSource::methodChanged);
     connect(c, &SseClient::bodyChanged, this, &SseSource::bodyChanged);
@@ -65,7 +88,6 @@ SseSource::SseSource(QObject *parent) : QObject(parent), m_client(new SseClient(
     connect(c, &SseClient::httpProtocolChanged, this, &SseSource::httpProtocolChanged);
     connect(c, &SseClient::waitingForConnectionChanged, this,
             &SseSource::waitingForConnectionChanged);
-    connect(c, &SseClient::lastEventIdChanged, this, &SseSource::lastEventIdChanged);
     connect(c, &SseClient::reconnectAttemptChanged, this, &SseSource::reconnectAttemptChanged);
     connect(c, &SseClient::nextRetryTimeChanged, this, &SseSource::nextRetryTimeChanged);
     connect(c, &SseClient::openedTimeChanged, this, &SseSource::openedTimeChanged);
@@ -233,6 +255,21 @@ void SseSource::start()
         Q_EMIT errorChanged();
     if (hadCounts)
         Q_EMIT countersChanged();
+}
+
+void SseSource::connectNotify(const QMetaMethod &signal)
+{
+    if (signal == QMetaMethod::fromSignal(&SseSource::lastEventIdChanged) && !m_lastEventIdForward)
+        m_lastEventIdForward = connect(m_client, &SseClient::lastEventIdChanged, this,
+                                       &SseSource::lastEventIdChanged);
+}
+
+void SseSource::disconnectNotify(const QMetaMethod &signal)
+{
+    // (An invalid signal: disconnect() of everything.)
+    if ((!signal.isValid() || signal == QMetaMethod::fromSignal(&SseSource::lastEventIdChanged))
+        && !isSignalConnected(QMetaMethod::fromSignal(&SseSource::lastEventIdChanged)))
+        disconnect(std::exchange(m_lastEventIdForward, {}));
 }
 
 void SseSource::forwardEvent(const SseEvent &event)

@@ -49,6 +49,7 @@ class SseSource : public QObject, public QQmlParserStatus
     Q_PROPERTY(QQmlListProperty<SseEventHandler> handlers READ handlers)
     // State
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(ReadyState readyState READ readyState NOTIFY stateChanged)
     Q_PROPERTY(bool waitingForConnection READ isWaitingForConnection NOTIFY
                        waitingForConnectionChanged)
     Q_PROPERTY(QString lastEventId READ lastEventId NOTIFY lastEventIdChanged)
@@ -57,14 +58,19 @@ class SseSource : public QObject, public QQmlParserStatus
     Q_PROPERTY(QDateTime openedTime READ openedTime NOTIFY openedTimeChanged)
     Q_PROPERTY(double eventCount READ eventCount NOTIFY countersChanged)
     Q_PROPERTY(double byteCount READ byteCount NOTIFY countersChanged)
+    Q_PROPERTY(int serverReconnectionTime READ serverReconnectionTime NOTIFY
+                       serverReconnectionTimeChanged)
     Q_PROPERTY(Error error READ error NOTIFY errorChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorChanged)
     Q_PROPERTY(int httpStatus READ httpStatus NOTIFY errorChanged)
+    Q_PROPERTY(QString errorBody READ errorBody NOTIFY errorChanged)
 
 public:
     // The same values as SseClient's enums (checked in ssesource.cpp).
     enum State { Closed = 0, Connecting, Open, Reconnecting, Failed };
     Q_ENUM(State)
+    enum ReadyState { CONNECTING = 0, OPEN = 1, CLOSED = 2 }; // EventSource's
+    Q_ENUM(ReadyState)
     enum Error {
         NoError = 0,
         ConnectionError,
@@ -119,6 +125,7 @@ public:
     QQmlListProperty<SseEventHandler> handlers();
 
     State state() const { return State(m_client->state()); }
+    ReadyState readyState() const { return ReadyState(m_client->readyState()); }
     bool isWaitingForConnection() const { return m_client->isWaitingForConnection(); }
     QString lastEventId() const { return m_client->lastEventId(); }
     int reconnectAttempt() const { return m_client->reconnectAttempt(); }
@@ -127,9 +134,11 @@ public:
     // Numbers in QML (exact up to 2^53): Qt 6.4's tools do not know qint64.
     double eventCount() const { return double(m_client->eventCount()); }
     double byteCount() const { return double(m_client->byteCount()); }
+    int serverReconnectionTime() const { return m_client->serverReconnectionTime(); }
     Error error() const { return Error(m_client->error()); }
     QString errorString() const { return m_client->errorString(); }
     int httpStatus() const { return m_client->httpStatus(); }
+    QString errorBody() const { return QString::fromUtf8(m_client->errorBody()); }
 
     void classBegin() override { }
     void componentComplete() override;
@@ -170,7 +179,14 @@ Q_SIGNALS:
     void nextRetryTimeChanged();
     void openedTimeChanged();
     void countersChanged();
+    void serverReconnectionTimeChanged();
     void errorChanged();
+
+protected:
+    // lastEventIdChanged is forwarded from the client only while something (a binding) listens:
+    // a connected lastEventIdChanged makes the client compare the ID after every event.
+    void connectNotify(const QMetaMethod &signal) override;
+    void disconnectNotify(const QMetaMethod &signal) override;
 
 private:
     void requestChanged(bool newStream);
@@ -194,6 +210,7 @@ private:
     QVariantMap m_headers;
     QList<SseEventHandler *> m_handlers;
     QHash<SseEventHandler *, QMetaObject::Connection> m_listeners;
+    QMetaObject::Connection m_lastEventIdForward;
     bool m_active = false;
     bool m_complete = false;
     bool m_restartPending = false; // a request property changed: reconnect in the next turn

@@ -68,10 +68,10 @@ SseClient::SseClient(QObject *parent) : QObject(parent), d_ptr(new SseClientPriv
     d->parser.setEventHandler([d](const SseEvent &event) { d->handleEvent(event); });
     d->parser.setCommentHandler(
             [this](const QString &comment) { Q_EMIT commentReceived(comment); });
-    d->parser.setRetryHandler([this](qint64 ms) {
+    d->parser.setRetryHandler([d](qint64 ms) {
         qCDebug(lcSsePolicy) << "server retry:" << ms << "ms";
-        setReconnectionTime(int(qBound<qint64>(QtSsePrivate::MinServerRetryMs, ms,
-                                               std::numeric_limits<int>::max())));
+        d->setServerReconnectionTime(int(qBound<qint64>(QtSsePrivate::MinServerRetryMs, ms,
+                                                        std::numeric_limits<int>::max())));
     });
 }
 
@@ -106,7 +106,6 @@ SseClient::~SseClient()
 {
     Q_D(SseClient);
     d->dropReply(); // silently: no signal from a dying client
-    qDeleteAll(d->channels);
     d->lease.release(); // the pool deletes an idle manager later, never under a reply's signal
 }
 
@@ -114,9 +113,10 @@ QMetaObject::Connection SseClient::addEventListenerImpl(const QString &type, con
                                                         std::function<void(const SseEvent &)> slot)
 {
     Q_D(SseClient);
+    d->dropUnusedChannels();
     SseEventChannel *&channel = d->channels[type];
     if (!channel)
-        channel = new SseEventChannel;
+        channel = new SseEventChannel(this);
     return connect(channel, &SseEventChannel::eventReceived, context ? context : this,
                    std::move(slot));
 }
@@ -124,13 +124,30 @@ QMetaObject::Connection SseClient::addEventListenerImpl(const QString &type, con
 /*! Removes every listener of events of \a type. */
 void SseClient::removeEventListener(const QString &type)
 {
-    delete d_func()->channels.take(type);
+    if (SseEventChannel *channel = d_func()->channels.take(type)) {
+        channel->disconnect(); // no event reaches them from now on, also not this one's rest
+        channel->deleteLater(); // it may be emitting (called from one of its listeners)
+    }
 }
 
 /*! Removes one listener; returns false if it was not connected. */
 bool SseClient::removeEventListener(const QMetaObject::Connection &connection)
 {
-    return QObject::disconnect(connection);
+    const bool removed = QObject::disconnect(connection);
+    d_func()->dropUnusedChannels();
+    return removed;
+}
+
+void SseClientPrivate::dropUnusedChannels()
+{
+    for (auto it = channels.begin(); it != channels.end();) {
+        if (it.value()->hasListeners()) {
+            ++it;
+        } else {
+            it.value()->deleteLater();
+            it = channels.erase(it);
+        }
+    }
 }
 
 /*!
@@ -150,11 +167,17 @@ void SseClient::open()
     if (interrupted)
         return;
     d->consecutiveFailures = 0;
+    // A new session: the application's reconnection time, no error, counters from zero.
+    d->setServerReconnectionTime(-1);
+    if (interrupted || !d->setErrorState(NoError, QString(), 0, QByteArray()))
+        return;
+    const bool counted = d->eventCount != 0 || d->byteCount != 0;
     d->eventCount = d->byteCount = 0;
-    d->error = NoError;
-    d->errorString.clear();
-    d->httpStatus = 0;
-    d->errorBody.clear();
+    if (counted) {
+        Q_EMIT countersChanged();
+        if (interrupted)
+            return;
+    }
     d->startRequest();
 }
 
@@ -223,13 +246,32 @@ void SseClientPrivate::setWaitingForConnection(bool waiting)
         Q_EMIT q_func()->waitingForConnectionChanged(waiting);
 }
 
-void SseClientPrivate::setError(SseClient::Error e, const QString &reason)
+void SseClientPrivate::setError(SseClient::Error e, const QString &reason, const QByteArray *body)
 {
-    Q_Q(SseClient);
+    qCDebug(lcSseConnection) << "error" << e << reason;
+    if (setErrorState(e, reason, httpStatus, body ? *body : errorBody))
+        Q_EMIT q_func()->errorOccurred(e);
+}
+
+bool SseClientPrivate::setErrorState(SseClient::Error e, const QString &reason, int status,
+                                     const QByteArray &body)
+{
+    if (error == e && errorString == reason && httpStatus == status && errorBody == body)
+        return true;
     error = e;
     errorString = reason;
-    qCDebug(lcSseConnection) << "error" << e << reason;
-    Q_EMIT q->errorOccurred(e);
+    httpStatus = status;
+    errorBody = body;
+    const SseInterrupted interrupted(this);
+    Q_EMIT q_func()->errorChanged();
+    return !interrupted;
+}
+
+void SseClientPrivate::setServerReconnectionTime(int ms)
+{
+    backoff.reconnectionTime = ms >= 0 ? ms : reconnectionTime;
+    if (std::exchange(serverReconnectionTime, ms) != ms)
+        Q_EMIT q_func()->serverReconnectionTimeChanged(ms);
 }
 
 void SseClientPrivate::setReconnectAttempt(int a)

@@ -57,10 +57,12 @@ class QTSSE_EXPORT SseClient : public QObject
     Q_PROPERTY(QDateTime openedTime READ openedTime NOTIFY openedTimeChanged)
     Q_PROPERTY(qint64 eventCount READ eventCount NOTIFY countersChanged)
     Q_PROPERTY(qint64 byteCount READ byteCount NOTIFY countersChanged)
-    Q_PROPERTY(Error error READ error NOTIFY errorOccurred)
-    Q_PROPERTY(QString errorString READ errorString NOTIFY errorOccurred)
-    Q_PROPERTY(int httpStatus READ httpStatus NOTIFY errorOccurred)
-    Q_PROPERTY(QByteArray errorBody READ errorBody NOTIFY errorOccurred)
+    Q_PROPERTY(int serverReconnectionTime READ serverReconnectionTime NOTIFY
+                       serverReconnectionTimeChanged)
+    Q_PROPERTY(Error error READ error NOTIFY errorChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorChanged)
+    Q_PROPERTY(int httpStatus READ httpStatus NOTIFY errorChanged)
+    Q_PROPERTY(QByteArray errorBody READ errorBody NOTIFY errorChanged)
 
 public:
     enum State {
@@ -118,6 +120,8 @@ public:
 
     QString lastEventId() const;
     void setLastEventId(const QString &id);
+    // The reconnection time set here (3000 ms by default). A server's "retry:" field overrides
+    // it until the next open() without changing it: see serverReconnectionTime().
     int reconnectionTime() const;
     void setReconnectionTime(int milliseconds);
     int maxRetryDelay() const;
@@ -162,6 +166,14 @@ public:
     QDateTime openedTime() const;
     qint64 eventCount() const;
     qint64 byteCount() const;
+    // The reconnection time the server's last "retry:" field set (at least 100 ms), which the
+    // client uses instead of reconnectionTime(); -1 when the server has sent none since open().
+    int serverReconnectionTime() const;
+    // What went wrong, until it is over: error() and errorString() describe the last failure
+    // and stay while the client reconnects (Connecting, Reconnecting) or has given up (Failed);
+    // they are cleared when a stream opens, and by open(). httpStatus() and errorBody() describe
+    // the latest response: 0 and empty from each request on until its head (and, for an error
+    // status, the start of its body) arrives. errorChanged() notifies all four.
     Error error() const;
     QString errorString() const;
     int httpStatus() const;
@@ -199,7 +211,7 @@ Q_SIGNALS:
     void disconnected(); // an opened stream ended; a reconnect may follow
     void closed(); // no further attempt will be made (Closed or Failed)
     void reconnectScheduled(int attempt, int delayMs);
-    void errorOccurred(SseClient::Error error);
+    void errorOccurred(SseClient::Error error); // a failure: error() and errorString() say it
     // Emitted just before each request is sent: adjust it (e.g. refresh a bearer token).
     // Connect with a direct connection.
     void aboutToSendRequest(QNetworkRequest *request);
@@ -223,6 +235,8 @@ Q_SIGNALS:
     void nextRetryTimeChanged(const QDateTime &time);
     void openedTimeChanged(const QDateTime &time);
     void countersChanged();
+    void serverReconnectionTimeChanged(int milliseconds);
+    void errorChanged(); // error(), errorString(), httpStatus() or errorBody()
 
 protected:
     void timerEvent(QTimerEvent *event) override; // the reconnect, connect and idle timers

@@ -11,6 +11,7 @@
 #include "ssepolicy_p.h"
 
 #include <QtCore/qhash.h>
+#include <QtCore/qmetaobject.h>
 #include <QtCore/qloggingcategory.h>
 #include <QtCore/qpointer.h>
 #include <QtCore/qbasictimer.h>
@@ -33,9 +34,16 @@ constexpr int UnsentCheckMs = 1000;
 
 // Carries the events of one type to its listeners (one QObject per listened-to type), so a
 // listener gets Qt's connection semantics: context lifetime, thread affinity, disconnect().
+// A child of the client (it moves with it); dropped once its last listener is gone.
 class SseEventChannel : public QObject
 {
     Q_OBJECT
+public:
+    explicit SseEventChannel(QObject *client) : QObject(client) { }
+    bool hasListeners() const
+    {
+        return isSignalConnected(QMetaMethod::fromSignal(&SseEventChannel::eventReceived));
+    }
 Q_SIGNALS:
     void eventReceived(const SseEvent &event);
 };
@@ -82,11 +90,20 @@ public:
     void finishFor(SseClient::State state);
     void handleEvent(const SseEvent &event);
     void notifyLastEventId();
+    // Forgets the channels whose listeners are all gone (disconnected, or their context
+    // destroyed); deleted later, as one of them may be emitting.
+    void dropUnusedChannels();
     QNetworkAccessManager *manager();
 
     // state (sseclient.cpp)
     void setState(SseClient::State state);
-    void setError(SseClient::Error error, const QString &reason);
+    // Emits errorChanged() (if something changed) and errorOccurred(); body: the new errorBody.
+    void setError(SseClient::Error error, const QString &reason, const QByteArray *body = nullptr);
+    // Sets the error properties, emitting errorChanged() if one changed; false if a slot of it
+    // took over (SseInterrupted).
+    bool setErrorState(SseClient::Error error, const QString &reason, int status,
+                       const QByteArray &body);
+    void setServerReconnectionTime(int ms); // -1: none
     void setReconnectAttempt(int attempt);
     void setNextRetryTime(const QDateTime &time);
 
@@ -97,7 +114,9 @@ public:
     QByteArray method = "GET";
     QByteArray body;
     QList<std::pair<QByteArray, QByteArray>> headers;
-    QtSsePrivate::Backoff backoff;
+    QtSsePrivate::Backoff backoff; // its reconnectionTime: the server's if set, else ours
+    int reconnectionTime = 3000; // the application's
+    int serverReconnectionTime = -1;
     int maxRetries = -1;
     bool retryAnyMethod = false;
     int idleTimeout = 0;
@@ -127,6 +146,7 @@ public:
     bool headersSeen = false;
     bool streamOpen = false;
     QtSsePrivate::Verdict pendingVerdict; // a non-200 answer, applied once its body is read
+    QByteArray responseBody; // the start of that answer's body, errorBody() once applied
     // QBasicTimers, handled in SseClient::timerEvent(): three QTimers and their connections
     // cost 1.6 KiB per client (measured), a tenth of a stream's own memory budget.
     QBasicTimer retryTimer;

@@ -82,11 +82,18 @@ void SseClient::setLastEventId(const QString &id)
 
 int SseClient::reconnectionTime() const
 {
-    return int(d_func()->backoff.reconnectionTime);
+    return d_func()->reconnectionTime;
 }
 void SseClient::setReconnectionTime(int ms)
 {
-    QTSSE_SETTER(backoff.reconnectionTime, qMax(0, ms), reconnectionTimeChanged);
+    Q_D(SseClient);
+    if (d->serverReconnectionTime < 0)
+        d->backoff.reconnectionTime = qMax(0, ms);
+    QTSSE_SETTER(reconnectionTime, qMax(0, ms), reconnectionTimeChanged);
+}
+int SseClient::serverReconnectionTime() const
+{
+    return d_func()->serverReconnectionTime;
 }
 int SseClient::maxRetryDelay() const
 {

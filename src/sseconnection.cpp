@@ -128,6 +128,10 @@ void SseClientPrivate::sendRequest()
 {
     dropReply();
     const SseInterrupted interrupted(this);
+    // httpStatus and errorBody describe the response to this request, once there is one.
+    responseBody.clear();
+    if (!setErrorState(error, errorString, 0, QByteArray()))
+        return;
     const QString scheme = currentUrl.scheme().toLower();
     QString invalid;
     if (!currentUrl.isValid()
@@ -281,7 +285,6 @@ void SseClientPrivate::sendNow()
     arm(unsentTimer, QtSsePrivate::UnsentCheckMs);
     pendingVerdict = Verdict();
     replyErrored = false;
-    errorBody.clear();
     if (connectTimeout > 0)
         arm(connectTimer, connectTimeout);
 }
@@ -297,7 +300,11 @@ void SseClientPrivate::onMetaDataChanged()
     headersSeen = true;
     unsentTimer.stop();
     lease.setRequestSent(); // (Qt 6.4 says so before, but it is certain now)
-    httpStatus = status;
+    {
+        const QNetworkReply *const current = reply;
+        if (!setErrorState(error, errorString, status, QByteArray()) || reply != current)
+            return; // a slot of errorChanged() took over
+    }
     const bool http2 = reply->attribute(QNetworkRequest::Http2WasUsedAttribute).toBool();
     lease.setHttp2Used(http2);
     // HTTP/2 was possible (sendNow()), the server chose HTTP/1.1 (https without h2 in ALPN): the
@@ -327,6 +334,14 @@ void SseClientPrivate::onMetaDataChanged()
     switch (v.action) {
     case Verdict::OpenStream: {
         connectTimer.stop();
+        {
+            // The trouble is over: the error properties describe the last failure until a
+            // stream opens (sseclient.h).
+            const QNetworkReply *const current = reply;
+            if (!setErrorState(SseClient::NoError, QString(), httpStatus, errorBody)
+                || reply != current)
+                return;
+        }
         streamOpen = true;
         parser.reset();
         failuresBeforeOpen = consecutiveFailures;

@@ -41,10 +41,10 @@ void SseClientPrivate::applyVerdict(const Verdict &v)
         return;
     }
     QString reason = v.reason;
-    if (!errorBody.isEmpty())
-        reason += QStringLiteral(": ") + QString::fromUtf8(errorBody).simplified();
+    if (!responseBody.isEmpty())
+        reason += QStringLiteral(": ") + QString::fromUtf8(responseBody).simplified();
     const SseInterrupted interrupted(this);
-    setError(v.error, reason);
+    setError(v.error, reason, &responseBody);
     if (interrupted)
         return; // closed, restarted or deleted from a slot
     if (v.action == Verdict::Retry) {

@@ -24,10 +24,10 @@ void SseClientPrivate::onReadyRead()
         if (!headersSeen)
             return;
         decoder.decode(reply->read(reply->bytesAvailable()), [this](QByteArrayView piece) {
-            errorBody += piece.first(qMin(piece.size(), ErrorBodyLimit - errorBody.size()));
-            return errorBody.size() < ErrorBodyLimit;
+            responseBody += piece.first(qMin(piece.size(), ErrorBodyLimit - responseBody.size()));
+            return responseBody.size() < ErrorBodyLimit;
         });
-        if (errorBody.size() >= ErrorBodyLimit) {
+        if (responseBody.size() >= ErrorBodyLimit) {
             const Verdict v = pendingVerdict;
             dropReply();
             applyVerdict(v);
@@ -190,8 +190,16 @@ void SseClientPrivate::handleEvent(const SseEvent &event)
     Q_EMIT q->eventReceived(event);
     if (!*alive || channels.isEmpty() || !streamOpen)
         return;
-    if (SseEventChannel *channel = channels.value(event.type()))
-        Q_EMIT channel->eventReceived(event);
+    const auto it = channels.constFind(event.type());
+    if (it == channels.cend())
+        return;
+    SseEventChannel *const channel = it.value();
+    if (!channel->hasListeners()) {
+        channels.erase(it); // its last listener went (a destroyed context, a disconnect())
+        channel->deleteLater();
+        return;
+    }
+    Q_EMIT channel->eventReceived(event);
 }
 
 void SseClientPrivate::notifyLastEventId()

@@ -132,8 +132,9 @@ int main(int argc, char *argv[])
                                           QMetaEnum::fromType<SseClient::Error>().valueToKey(e)),
                                   client.errorString()));
         });
-        QObject::connect(&client, &SseClient::reconnectionTimeChanged, &app, [](int ms) {
-            printErr(QStringLiteral("reconnection time %1 ms").arg(ms));
+        QObject::connect(&client, &SseClient::serverReconnectionTimeChanged, &app, [](int ms) {
+            if (ms >= 0)
+                printErr(QStringLiteral("reconnection time %1 ms (the server's retry:)").arg(ms));
         });
     }
 

@@ -61,12 +61,13 @@ void tst_DemoServerStream::sendsRetry()
     for (const auto &[query, expected] :
          {std::pair(u""_s, 2000), std::pair(u"?retry=750"_s, 750)}) {
         SseClient client(url(u"/stream"_s + query));
-        QCOMPARE(client.reconnectionTime(), 3000); // the client's default, before the server's
-        QSignalSpy spy(&client, &SseClient::reconnectionTimeChanged);
+        QCOMPARE(client.serverReconnectionTime(), -1); // none before the server's retry:
+        QSignalSpy spy(&client, &SseClient::serverReconnectionTimeChanged);
         client.open();
         QTRY_VERIFY_WITH_TIMEOUT(!spy.isEmpty(), Timeout);
         QCOMPARE(spy.first().first().toInt(), expected);
-        QCOMPARE(client.reconnectionTime(), expected);
+        QCOMPARE(client.serverReconnectionTime(), expected);
+        QCOMPARE(client.reconnectionTime(), 3000); // the client's own setting stays
     }
 }
 

@@ -208,6 +208,44 @@ TestCase {
         verify(errors.count > 0)
     }
 
+    // The C++ client's state, all of it: readyState, errorBody, the server's retry:, and a
+    // lastEventId binding (forwarded from the client only while something listens).
+    Component {
+        id: stateComponent
+        Item {
+            property alias source: src
+            property string boundId: src.lastEventId
+            SseSource {
+                id: src
+                reconnectionTime: 50
+                jitterEnabled: false
+            }
+        }
+    }
+
+    function test_clientStateProperties() {
+        server.enqueueStatus(404, "no such stream")
+        const s = createTemporaryObject(sourceComponent, tc, { url: server.url("/missing") })
+        compare(s.readyState, SseSource.CLOSED)
+        compare(s.serverReconnectionTime, -1)
+        s.open()
+        tryCompare(s, "state", SseSource.Failed, timeout)
+        compare(s.readyState, SseSource.CLOSED)
+        compare(s.errorBody, "no such stream")
+
+        server.enqueueEvents("retry: 700\nid: 5\ndata: a\n\nid: 6\ndata: b\n\n", true)
+        const h = createTemporaryObject(stateComponent, tc)
+        const t = h.source
+        t.url = server.url("/found")
+        t.open()
+        compare(t.readyState, SseSource.CONNECTING)
+        tryCompare(t, "readyState", SseSource.OPEN, timeout)
+        tryCompare(t, "serverReconnectionTime", 700, timeout)
+        compare(t.reconnectionTime, 50) // the application's setting stays
+        tryCompare(h, "boundId", "6", timeout)
+        compare(t.errorBody, "")
+    }
+
     function test_methodAndBody() {
         server.enqueueEvents("data: a\n\n", true)
         server.enqueueEvents("data: b\n\n", true)

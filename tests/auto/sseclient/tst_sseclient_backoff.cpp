@@ -187,7 +187,8 @@ void tst_SseClientBackoff::serverRetryFloor()
     client.open();
     TRY_VERIFY(scheduledSpy.size() >= 6);
     client.close();
-    QCOMPARE(client.reconnectionTime(), int(QtSsePrivate::MinServerRetryMs));
+    QCOMPARE(client.serverReconnectionTime(), int(QtSsePrivate::MinServerRetryMs));
+    QCOMPARE(client.reconnectionTime(), 50); // the application's, as configure() set it
     QCOMPARE(argsOf(scheduledSpy, 1).mid(0, 6), QList<int>({100, 200, 400, 800, 1000, 1000}));
 }
 
@@ -200,15 +201,29 @@ void tst_SseClientBackoff::serverRetryField()
 
     SseClient client;
     configure(client, server.url(u"/events"_s));
+    QCOMPARE(client.serverReconnectionTime(), -1);
+    QSignalSpy serverTimeSpy(&client, &SseClient::serverReconnectionTimeChanged);
     QSignalSpy timeSpy(&client, &SseClient::reconnectionTimeChanged);
     QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
     client.open();
     QVERIFY(scheduledSpy.wait(Timeout));
-    QCOMPARE(argsOf(timeSpy, 0), QList<int> {180});
-    QCOMPARE(client.reconnectionTime(), 180);
+    QCOMPARE(argsOf(serverTimeSpy, 0), QList<int> {180});
+    QCOMPARE(client.serverReconnectionTime(), 180);
+    // The application's setting stays: it applies again after the next open().
+    QCOMPARE(client.reconnectionTime(), 50);
+    QCOMPARE(timeSpy.size(), 0);
     QCOMPARE(argsOf(scheduledSpy, 1), QList<int> {180});
     TRY_COMPARE(client.state(), SseClient::Open);
     QCOMPARE(server.requestCount(), 2);
+    client.close();
+    QCOMPARE(client.serverReconnectionTime(), 180); // until open()
+    server.enqueue(endingStream("data: b\n\n"));
+    server.enqueue(Response::sse().holdOpen());
+    client.open();
+    QCOMPARE(client.serverReconnectionTime(), -1);
+    QCOMPARE(argsOf(serverTimeSpy, 0), QList<int>({180, -1}));
+    QVERIFY(scheduledSpy.wait(Timeout));
+    QCOMPARE(argsOf(scheduledSpy, 1).last(), 50); // the application's again
     client.close();
 }
 

@@ -85,8 +85,14 @@ static void slotRows()
     QTest::newRow("stateChanged Open") << QByteArray("stateChanged(SseClient::State)") << 2;
     QTest::newRow("opened") << QByteArray("opened()") << 1;
     QTest::newRow("commentReceived") << QByteArray("commentReceived(QString)") << 1;
-    QTest::newRow("reconnectionTimeChanged (retry:)")
-            << QByteArray("reconnectionTimeChanged(int)") << 1;
+    QTest::newRow("serverReconnectionTimeChanged (retry:)")
+            << QByteArray("serverReconnectionTimeChanged(int)") << 1;
+    // The 200's status, the next request's reset, the 503's status, its error, ..., the 404's.
+    QTest::newRow("errorChanged (HTTP 200)") << QByteArray("errorChanged()") << 1;
+    QTest::newRow("errorChanged (next request)") << QByteArray("errorChanged()") << 2;
+    QTest::newRow("errorChanged (HTTP 503)") << QByteArray("errorChanged()") << 3;
+    QTest::newRow("errorChanged (503 error)") << QByteArray("errorChanged()") << 4;
+    QTest::newRow("errorChanged (404 error)") << QByteArray("errorChanged()") << 7;
     QTest::newRow("lastEventIdChanged") << QByteArray("lastEventIdChanged(QString)") << 1;
     QTest::newRow("eventReceived, more in the chunk") << QByteArray("eventReceived(SseEvent)") << 1;
     QTest::newRow("countersChanged") << QByteArray("countersChanged()") << 1;

@@ -3,6 +3,7 @@
 // comments.
 #include "sseclienttest.h"
 
+#include <QtCore/qcoreapplication.h>
 #include <QtCore/qdatetime.h>
 
 class PriceReceiver : public QObject
@@ -24,6 +25,7 @@ private Q_SLOTS:
     void streamEndOrder();
     // 17. listeners
     void eventListeners();
+    void listenerChannelsFreed();
     // 18. comments
     void comments();
 };
@@ -258,6 +260,41 @@ void tst_SseClientSignals::eventListeners()
     QCOMPARE(prices5, QStringList {u"6"_s});
     QCOMPARE(news, QStringList({u"n1"_s, u"n2"_s}));
     QCOMPARE(all.size(), 14); // eventReceived gets every event
+    client.close();
+}
+
+// A type's channel (one QObject, a child of the client) goes once its last listener does: by
+// removeEventListener(), by the listener's context being destroyed, or by a disconnect() (as an
+// SseEventHandler whose type changes does), noticed at the next listener or event of that type.
+void tst_SseClientSignals::listenerChannelsFreed()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::sse().send("event: b\ndata: 1\n\nevent: c\ndata: 2\n\n").holdOpen());
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    const auto channels = [&client] {
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        return client.findChildren<QObject *>(Qt::FindDirectChildrenOnly).size();
+    };
+    auto *contextA = new QObject;
+    QObject contextB;
+    QObject contextC;
+    client.addEventListener(u"a"_s, contextA, [](const SseEvent &) {});
+    const QMetaObject::Connection b =
+            client.addEventListener(u"b"_s, &contextB, [](const SseEvent &) {});
+    QCOMPARE(channels(), 2);
+    delete contextA; // "a" has no listener left
+    QStringList seen;
+    client.addEventListener(u"c"_s, &contextC, [&](const SseEvent &e) { seen.append(e.data()); });
+    QCOMPARE(channels(), 2); // "b" and "c"
+    QObject::disconnect(b); // not through the client, as SseEventHandler does
+    QCOMPARE(channels(), 2); // noticed at the next event of that type
+    client.open();
+    TRY_COMPARE(seen, QStringList {u"2"_s});
+    QCOMPARE(channels(), 1); // "c"
+    client.removeEventListener(u"c"_s);
+    QCOMPARE(channels(), 0);
     client.close();
 }
 

@@ -22,6 +22,7 @@ private Q_SLOTS:
     void nonRetryableStatus();
     void interimResponses_data();
     void interimResponses();
+    void errorPropertiesFollowAttempts();
 };
 
 // ---- 5. retryable statuses ------------------------------------------------------------------
@@ -225,6 +226,69 @@ void tst_SseClientStatus::interimResponses()
                      && client.errorString().contains(u"an interim response, which Qt 6.4 takes"_s),
              qPrintable(client.errorString()));
     QCOMPARE(server.requestCount(), 1);
+}
+
+// The property contract (sseclient.h): error and errorString describe the last failure until a
+// stream opens; httpStatus and errorBody the latest response, from each request on; all four
+// notify with errorChanged(), also when open() resets them.
+void tst_SseClientStatus::errorPropertiesFollowAttempts()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::status(503, "busy"));
+    server.enqueue(Response::sse().send("data: a\n\n").holdOpen());
+
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    client.setReconnectionTime(300);
+    struct Seen
+    {
+        SseClient::State state;
+        SseClient::Error error;
+        int status;
+        QByteArray body;
+        bool operator==(const Seen &o) const
+        {
+            return state == o.state && error == o.error && status == o.status && body == o.body;
+        }
+    };
+    QList<Seen> seen; // at each errorChanged()
+    connect(&client, &SseClient::errorChanged, this, [&] {
+        seen.append({client.state(), client.error(), client.httpStatus(), client.errorBody()});
+    });
+    client.open();
+    TRY_COMPARE(client.state(), SseClient::Open);
+    QCOMPARE(client.error(), SseClient::NoError);
+    QCOMPARE(client.errorString(), QString());
+    QCOMPARE(client.httpStatus(), 200);
+    using S = SseClient;
+    const QList<Seen> expected {
+            {S::Connecting, S::NoError, 503, {}}, // the 503's head
+            {S::Connecting, S::HttpStatusError, 503, "busy"}, // its verdict, with its body
+            {S::Reconnecting, S::HttpStatusError, 0, {}}, // the retry's request: a new response
+            {S::Connecting, S::HttpStatusError, 200, {}}, // its head
+            {S::Connecting, S::NoError, 200, {}}, // the stream opens: the trouble is over
+    };
+    QCOMPARE(seen.size(), expected.size());
+    for (qsizetype i = 0; i < seen.size(); ++i)
+        QVERIFY2(seen.at(i) == expected.at(i), qPrintable(QString::number(i)));
+
+    // The server goes: the next attempt's error is not paired with the last stream's 200.
+    server.stopListening();
+    server.closeAllConnections();
+    TRY_COMPARE(client.error(), SseClient::ConnectionError);
+    QCOMPARE(client.httpStatus(), 0);
+    QCOMPARE(client.errorBody(), QByteArray());
+    client.close();
+    QCOMPARE(client.error(), SseClient::ConnectionError); // close() keeps what happened
+
+    // open() starts afresh, and says so.
+    seen.clear();
+    client.open();
+    QVERIFY(!seen.isEmpty());
+    QCOMPARE(seen.first().error, SseClient::NoError);
+    QCOMPARE(client.errorString(), QString());
+    client.close();
 }
 
 QTEST_MAIN(tst_SseClientStatus)
