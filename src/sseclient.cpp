@@ -171,6 +171,13 @@ void SseClient::open()
     d->setServerReconnectionTime(-1);
     if (interrupted || !d->setErrorState(NoError, QString(), 0, QByteArray()))
         return;
+    if (d->method == "GET" && !d->body.isEmpty()) {
+        // As sent: a GET with a body is legal HTTP, but most servers ignore the body, and an API
+        // that streams an answer to a JSON body wants POST. Said, not guessed.
+        qCWarning(lcSseConnection).nospace()
+                << "open(): a body with the GET method is sent as is, and most servers ignore it;"
+                   " for an API that answers a body (an LLM's chat), setMethod(\"POST\")";
+    }
     const bool counted = d->eventCount != 0 || d->byteCount != 0;
     d->eventCount = d->byteCount = 0;
     if (counted) {

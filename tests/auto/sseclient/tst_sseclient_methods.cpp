@@ -4,6 +4,7 @@
 #include "sseclienttest.h"
 
 #include <QtCore/qjsonobject.h>
+#include <QtCore/qregularexpression.h>
 
 class tst_SseClientMethods : public QObject
 {
@@ -15,12 +16,41 @@ private Q_SLOTS:
     void postErrorNotResent();
     void retryAnyMethodResendsPost_data();
     void retryAnyMethodResendsPost();
+    void getWithBodyWarns();
 };
 
 // ---- 8. non-GET requests --------------------------------------------------------------------
 
 static const QByteArray chatBody =
         R"({"model":"m","stream":true,"messages":[{"role":"user","content":"Hi"}]})";
+
+// A body without a method: sent as a GET with that body, as asked, with a warning that says so.
+void tst_SseClientMethods::getWithBodyWarns()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::sse().send("data: a\n\n").holdOpen());
+    SseClient client;
+    configure(client, server.url(u"/events"_s));
+    client.setBody("q=1");
+    QCOMPARE(client.method(), "GET");
+    QTest::ignoreMessage(
+            QtWarningMsg,
+            QRegularExpression(u"a body with the GET method .* setMethod\\(\"POST\"\\)"_s));
+    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
+    client.open();
+    QVERIFY(eventSpy.wait(Timeout));
+    QCOMPARE(server.requests().at(0).method, "GET");
+    QCOMPARE(server.requests().at(0).body, "q=1");
+    client.close();
+    // With a method, or without a body: nothing to say.
+    client.setMethod("POST");
+    server.enqueue(Response::sse().send("data: b\n\n").holdOpen());
+    QTest::failOnWarning(QRegularExpression(u"GET method"_s));
+    client.open();
+    QVERIFY(eventSpy.wait(Timeout));
+    client.close();
+}
 
 static void configureChat(SseClient &client, const QUrl &url)
 {
