@@ -4,6 +4,7 @@
 #include <QtSse/SseEvent>
 
 #include <QtCore/qdir.h>
+#include <QtCore/qeventloop.h>
 #include <QtCore/qfile.h>
 
 #include <unistd.h>
@@ -189,6 +190,17 @@ SseTestServer::Response::Producer gzipProducer(std::function<QByteArray(qint64 p
         }
         return out;
     };
+}
+
+void occupy(Slot slot, int ms)
+{
+    if (slot == Slot::Blocks) {
+        QThread::msleep(ms); // the application's own work, not a synchronisation
+    } else if (slot == Slot::NestedLoop) {
+        QEventLoop loop;
+        QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
 }
 
 } // namespace Hostile

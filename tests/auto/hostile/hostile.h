@@ -127,6 +127,11 @@ private:
 // Compressed pieces of plain text until plain(n) returns nothing: then the gzip trailer.
 SseTestServer::Response::Producer gzipProducer(std::function<QByteArray(qint64 piece)> plain);
 
+// What an application's slot does while a server keeps sending: returns at once, blocks its
+// thread (its own work, no event loop), or runs a nested event loop (a modal dialog's).
+enum class Slot { Idle, Blocks, NestedLoop };
+void occupy(Slot slot, int ms);
+
 // reconnectionTime 50 ms, no jitter: the scheduled delays are exact.
 void configure(SseClient &client, const QUrl &url);
 

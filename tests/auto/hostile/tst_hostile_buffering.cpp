@@ -169,10 +169,10 @@ void tst_HostileBuffering::busyClientOverHttpsHttp1()
 
 void tst_HostileBuffering::hugeChunk_data()
 {
-    QTest::addColumn<int>("slot"); // 0: returns at once, 1: runs a nested event loop, 2: blocks
-    QTest::newRow("idle slot") << 0;
-    QTest::newRow("nested loop") << 1;
-    QTest::newRow("blocking slot") << 2;
+    QTest::addColumn<Slot>("slot");
+    QTest::newRow("idle slot") << Slot::Idle;
+    QTest::newRow("nested loop") << Slot::NestedLoop;
+    QTest::newRow("blocking slot") << Slot::Blocks;
 }
 
 // A chunked body whose one chunk announces 2^48 - 1 bytes, then 96 MiB of events as fast as
@@ -182,7 +182,7 @@ void tst_HostileBuffering::hugeChunk_data()
 // no error, however the slot behaves.
 void tst_HostileBuffering::hugeChunk()
 {
-    QFETCH(int, slot);
+    QFETCH(Slot, slot);
     constexpr qint64 Total = 96 * MiB;
     constexpr qint64 EventBytes = 1024;
     ServerThread server([](const Request &) {
@@ -212,15 +212,9 @@ void tst_HostileBuffering::hugeChunk()
     bool inOrder = true;
     connect(&client, &SseClient::eventReceived, this, [&](const SseEvent &event) {
         inOrder = inOrder && event.data().startsWith(QString::number(events) + u' ');
-        if (events++ != 0 || slot == 0)
+        if (events++ != 0)
             return;
-        if (slot == 2) {
-            QThread::msleep(BusyMs); // the application's own work while the server sends
-        } else {
-            QEventLoop loop; // a modal dialog's
-            QTimer::singleShot(BusyMs, &loop, &QEventLoop::quit);
-            loop.exec();
-        }
+        occupy(slot, BusyMs); // while the server sends
     });
     PeakMemory memory;
     connect(&client, &SseClient::countersChanged, &memory, &PeakMemory::sample);

@@ -31,7 +31,6 @@ QByteArray maximalEvent(qint64 n)
 }
 
 enum class Coding { CloseDelimited, Chunked, Gzip };
-enum class Slot { Idle, Blocks, NestedLoop };
 } // namespace
 
 class tst_HostileMemory : public QObject
@@ -134,13 +133,7 @@ void tst_HostileMemory::stream(Coding coding, Slot slot, qint64 count, qint64 *g
                 && event.data().size() == Cap - 2 - int(sizeof("data: ") - 1);
         if (++events % 8 != 1)
             return;
-        if (slot == Slot::Blocks) {
-            QThread::msleep(300); // the application's own work: the server keeps sending
-        } else if (slot == Slot::NestedLoop) {
-            QEventLoop loop; // a modal dialog's
-            QTimer::singleShot(300, &loop, &QEventLoop::quit);
-            loop.exec();
-        }
+        occupy(slot, 300); // while the server keeps sending
     });
     PeakMemory memory;
     connect(&client, &SseClient::countersChanged, &memory, &PeakMemory::sample);
