@@ -242,10 +242,8 @@ void ConnectionPool::setHttp2Used(PoolLease *lease, bool used)
 bool ConnectionPool::moveBeyondStreamLimit(PoolLease *lease, bool refused)
 {
     Carrier *const carrier = lease->m_carrier;
-    if (refused && carrier->http2 != 1 && !carrier->key.http2Direct()) {
-        carrier->http2 = 1; // ALPN chose HTTP/2: no response has said so yet
-        qCDebug(lcSseConnection) << "pool:" << carrier->key.origin << "HTTP/2 (a refused stream)";
-    }
+    if (refused)
+        setHttp2Used(lease, true); // only HTTP/2 refuses streams: ALPN chose it, said no response
     // The streams of its connection that Qt did write: the server takes at least that many.
     // None: the connection itself is not up, or the server takes nothing at all; that is a
     // failure for the backoff, not a limit to learn (a refusing server must not get a busy
