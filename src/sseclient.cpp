@@ -1,10 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "sseclient_p.h"
 
-#include <QtCore/qcoreevent.h>
-
-#include <limits>
-
 #include <QtNetwork/qnetworkaccessmanager.h>
 
 /*!
@@ -54,7 +50,10 @@ Q_LOGGING_CATEGORY(lcSseConnection, "qtsse.connection", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcSsePolicy, "qtsse.policy", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcSseParser, "qtsse.parser", QtWarningMsg)
 
-SseClientPrivate::SseClientPrivate(SseClient *q) : q_ptr(q) { }
+SseClientPrivate::SseClientPrivate(SseClient *q)
+    : q_ptr(q), timerTarget(new SseClientTimers(q, this))
+{
+}
 
 SseClientPrivate::~SseClientPrivate()
 {
@@ -70,31 +69,8 @@ SseClient::SseClient(QObject *parent) : QObject(parent), d_ptr(new SseClientPriv
             [this](const QString &comment) { Q_EMIT commentReceived(comment); });
     d->parser.setRetryHandler([d](qint64 ms) {
         qCDebug(lcSsePolicy) << "server retry:" << ms << "ms";
-        d->setServerReconnectionTime(int(qBound<qint64>(QtSsePrivate::MinServerRetryMs, ms,
-                                                        std::numeric_limits<int>::max())));
+        d->setServerReconnectionTime(ms);
     });
-}
-
-void SseClient::timerEvent(QTimerEvent *event)
-{
-    Q_D(SseClient);
-    // Single-shot, like the QTimers they replace: stopped before their handler runs.
-    const int id = event->timerId();
-    if (id == d->retryTimer.timerId()) {
-        d->retryTimer.stop();
-        d->startRequest();
-    } else if (id == d->connectTimer.timerId()) {
-        d->connectTimer.stop();
-        d->onConnectTimeout();
-    } else if (id == d->idleTimer.timerId()) {
-        d->idleTimer.stop();
-        d->onIdleTimeout();
-    } else if (id == d->unsentTimer.timerId()) {
-        d->unsentTimer.stop();
-        d->onUnsentCheck();
-    } else {
-        QObject::timerEvent(event);
-    }
 }
 
 SseClient::SseClient(const QUrl &url, QObject *parent) : SseClient(parent)
@@ -138,18 +114,6 @@ bool SseClient::removeEventListener(const QMetaObject::Connection &connection)
     return removed;
 }
 
-void SseClientPrivate::dropUnusedChannels()
-{
-    for (auto it = channels.begin(); it != channels.end();) {
-        if (it.value()->hasListeners()) {
-            ++it;
-        } else {
-            it.value()->deleteLater();
-            it = channels.erase(it);
-        }
-    }
-}
-
 /*!
     Connects to url. Does nothing while connecting or open; from Reconnecting it connects now.
 */
@@ -163,12 +127,15 @@ void SseClient::open()
     d->setNextRetryTime(QDateTime());
     if (interrupted)
         return; // closed or deleted from a slot
-    d->setReconnectAttempt(0);
+    // A new session: the application's reconnection time, no error, counters from zero.
+    const int attemptBefore = d->retry.attempt();
+    const qint64 serverTimeBefore = d->retry.serverReconnectionTime();
+    d->retry.reset();
+    d->notifyAttempt(attemptBefore);
     if (interrupted)
         return;
-    d->consecutiveFailures = 0;
-    // A new session: the application's reconnection time, no error, counters from zero.
-    d->setServerReconnectionTime(-1);
+    if (serverTimeBefore >= 0)
+        Q_EMIT serverReconnectionTimeChanged(-1);
     if (interrupted || !d->setErrorState(NoError, QString(), 0, QByteArray()))
         return;
     if (d->method == "GET" && !d->body.isEmpty()) {
@@ -227,81 +194,4 @@ void SseClient::reconnectNow()
             return;
     }
     d->startRequest();
-}
-
-void SseClientPrivate::setState(SseClient::State s)
-{
-    Q_Q(SseClient);
-    if (state == s)
-        return;
-    qCDebug(lcSseConnection) << "state" << state << "->" << s;
-    state = s;
-    bool wasWaiting = false;
-    if (s != SseClient::Connecting && s != SseClient::Open) {
-        lease.release(); // a waiting request leaves the queue; a backoff wait holds no slot
-        wasWaiting = std::exchange(waitingForConnection, false);
-    }
-    const SseInterrupted interrupted(this);
-    Q_EMIT q->stateChanged(s);
-    if (wasWaiting && !interrupted)
-        Q_EMIT q->waitingForConnectionChanged(false);
-}
-
-void SseClientPrivate::setWaitingForConnection(bool waiting)
-{
-    if (std::exchange(waitingForConnection, waiting) != waiting)
-        Q_EMIT q_func()->waitingForConnectionChanged(waiting);
-}
-
-void SseClientPrivate::setError(SseClient::Error e, const QString &reason, const QByteArray *body)
-{
-    qCDebug(lcSseConnection) << "error" << e << reason;
-    if (setErrorState(e, reason, httpStatus, body ? *body : errorBody))
-        Q_EMIT q_func()->errorOccurred(e);
-}
-
-bool SseClientPrivate::setErrorState(SseClient::Error e, const QString &reason, int status,
-                                     const QByteArray &body)
-{
-    if (error == e && errorString == reason && httpStatus == status && errorBody == body)
-        return true;
-    error = e;
-    errorString = reason;
-    httpStatus = status;
-    errorBody = body;
-    const SseInterrupted interrupted(this);
-    Q_EMIT q_func()->errorChanged();
-    return !interrupted;
-}
-
-void SseClientPrivate::setServerReconnectionTime(int ms)
-{
-    backoff.reconnectionTime = ms >= 0 ? ms : reconnectionTime;
-    if (std::exchange(serverReconnectionTime, ms) != ms)
-        Q_EMIT q_func()->serverReconnectionTimeChanged(ms);
-}
-
-void SseClientPrivate::setReconnectAttempt(int a)
-{
-    if (attempt == a)
-        return;
-    attempt = a;
-    Q_EMIT q_func()->reconnectAttemptChanged(a);
-}
-
-void SseClientPrivate::setNextRetryTime(const QDateTime &time)
-{
-    if (nextRetryTime == time)
-        return;
-    nextRetryTime = time;
-    Q_EMIT q_func()->nextRetryTimeChanged(time);
-}
-
-void SseClientPrivate::finishFor(SseClient::State s)
-{
-    Q_Q(SseClient);
-    QPointer<SseClient> guard(q);
-    setState(s);
-    if (guard && state == s) // not deleted or reopened from a slot
-        Q_EMIT q->closed();
 }

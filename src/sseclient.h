@@ -238,9 +238,6 @@ Q_SIGNALS:
     void serverReconnectionTimeChanged(int milliseconds);
     void errorChanged(); // error(), errorString(), httpStatus() or errorBody()
 
-protected:
-    void timerEvent(QTimerEvent *event) override; // the reconnect, connect and idle timers
-
 private:
     QMetaObject::Connection addEventListenerImpl(const QString &type, const QObject *context,
                                                  std::function<void(const SseEvent &)> slot);

@@ -48,6 +48,23 @@ Q_SIGNALS:
     void eventReceived(const SseEvent &event);
 };
 
+class SseClientPrivate;
+
+// Receives the client's timer events, so that the public class needs no timerEvent() override.
+// A child of the client: it moves to the client's thread with it, and its timers with it. (A
+// QObject costs ~0.2 KiB; three QTimers and their connections cost 1.6 KiB per client.)
+class SseClientTimers final : public QObject
+{
+public:
+    SseClientTimers(QObject *client, SseClientPrivate *d) : QObject(client), m_d(d) { }
+
+protected:
+    void timerEvent(QTimerEvent *event) override;
+
+private:
+    SseClientPrivate *const m_d;
+};
+
 class SseClientPrivate
 {
     Q_DECLARE_PUBLIC(SseClient)
@@ -55,19 +72,13 @@ public:
     explicit SseClientPrivate(SseClient *q);
     ~SseClientPrivate();
 
-    // connection (sseconnection.cpp)
-    void startRequest(); // a new attempt, at the configured URL
+    // One attempt's life (sseattempt.cpp): request -> response -> stream -> end -> next attempt.
+    void startRequest(); // a new attempt, at the configured request
     void sendRequest(); // one hop of it (redirects send again), once the pool gives a slot
-    void onConnectionGranted(); // the pool gave the slot a waiting request asked for
     void sendNow();
-    QtSsePrivate::PoolKey poolKey() const;
     QString proxyDescription(); // " (through the proxy host:port, ...)", or empty
-    void setWaitingForConnection(bool waiting);
     void onMetaDataChanged();
-    void onReadyRead();
     void onFinished();
-    void resumeReading(); // what arrived while a slot ran a nested event loop
-    void dropOverflowingStream(qint64 unread, qint64 limit);
     // How an open stream ended, for what follows (endStream()):
     // - Ended: the server ended it, the network broke it, or it went idle. As an EventSource
     //   does, reconnect after the reconnection time; with maxRetries 0 the client is Closed.
@@ -78,33 +89,46 @@ public:
     // Ends the open stream, always in this order: disconnected(); then, if v carries an error,
     // errorOccurred(); then what follows (reconnectScheduled(), or closed()).
     void endStream(const QtSsePrivate::Verdict &v, StreamEnd how);
+    void onTimer(int timerId);
     void onConnectTimeout();
     void onIdleTimeout();
-    void onUnsentCheck();
-    // To another connection: true if it took the request. refused: by the server.
-    bool moveBeyondStreamLimit(bool refused);
     void dropReply();
     void onReplyDestroyed();
+    // An attempt that opened no stream: its error, then what the retry state says follows.
     void applyVerdict(const QtSsePrivate::Verdict &verdict);
-    void scheduleRetry(const QtSsePrivate::Verdict &failure, bool afterOpenStream);
+    void proceed(const QtSsePrivate::RetryState::Next &next);
     void finishFor(SseClient::State state);
+
+    // The stream's bytes, to events, to the application's slots (ssestream.cpp).
+    void onReadyRead();
+    void resumeReading(); // what arrived while a slot ran a nested event loop
+    void dropOverflowingStream(qint64 unread, qint64 limit);
     void handleEvent(const SseEvent &event);
     void notifyLastEventId();
     // Forgets the channels whose listeners are all gone (disconnected, or their context
     // destroyed); deleted later, as one of them may be emitting.
     void dropUnusedChannels();
-    QNetworkAccessManager *manager();
 
-    // state (sseclient.cpp)
+    // Its slot in the thread's connection pool (sseconnectionslot.cpp).
+    QNetworkAccessManager *manager();
+    QtSsePrivate::PoolKey poolKey() const;
+    void onConnectionGranted(); // the pool gave the slot a waiting request asked for
+    void onUnsentCheck();
+    // To another connection: true if it took the request. refused: by the server.
+    bool moveBeyondStreamLimit(bool refused);
+
+    // The properties' NOTIFY contract (sseclientproperties.cpp).
     void setState(SseClient::State state);
+    void setWaitingForConnection(bool waiting);
     // Emits errorChanged() (if something changed) and errorOccurred(); body: the new errorBody.
     void setError(SseClient::Error error, const QString &reason, const QByteArray *body = nullptr);
     // Sets the error properties, emitting errorChanged() if one changed; false if a slot of it
     // took over (SseInterrupted).
     bool setErrorState(SseClient::Error error, const QString &reason, int status,
                        const QByteArray &body);
-    void setServerReconnectionTime(int ms); // -1: none
-    void setReconnectAttempt(int attempt);
+    void setServerReconnectionTime(qint64 ms); // -1: none
+    // After the retry state changed its attempt: reconnectAttemptChanged() if it differs.
+    void notifyAttempt(int before);
     void setNextRetryTime(const QDateTime &time);
 
     SseClient *q_ptr;
@@ -114,11 +138,6 @@ public:
     QByteArray method = "GET";
     QByteArray body;
     QList<std::pair<QByteArray, QByteArray>> headers;
-    QtSsePrivate::Backoff backoff; // its reconnectionTime: the server's if set, else ours
-    int reconnectionTime = 3000; // the application's
-    int serverReconnectionTime = -1;
-    int maxRetries = -1;
-    bool retryAnyMethod = false;
     int idleTimeout = 0;
     int connectTimeout = 30000;
     QList<QSslCertificate> caCertificates;
@@ -126,8 +145,11 @@ public:
     QPointer<QNetworkAccessManager> userManager;
     bool hasUserManager = false; // set, even if destroyed since
     SseClient::HttpProtocol httpProtocol = SseClient::AutoProtocol;
+    // The reconnect policy's settings and counters (ssepolicy_p.h): the client only asks it.
+    QtSsePrivate::RetryState retry;
 
     // the current attempt
+    QtSsePrivate::RedirectState request; // where it goes, how, with what (after redirects)
     // Its slot in the connection pool: taken when a request is sent, given back when the client
     // stops (Reconnecting, Closed, Failed) or is destroyed. Redirects keep it if they can.
     QtSsePrivate::PoolLease lease {q_ptr, [this] { onConnectionGranted(); }};
@@ -137,23 +159,17 @@ public:
     QPointer<QNetworkReply> reply;
     SseParser parser;
     QtSsePrivate::ContentDecoder decoder; // the response's Content-Encoding
-    QUrl currentUrl; // after redirects
-    QByteArray currentMethod;
-    QByteArray currentBody;
-    bool crossedOrigin = false; // Authorization/Cookie stay off for the rest of the chain
-    bool bodyDropped = false; // a 303 turned the request into a GET: no Content-Type either
-    int redirects = 0;
     bool headersSeen = false;
     bool streamOpen = false;
     QtSsePrivate::Verdict pendingVerdict; // a non-200 answer, applied once its body is read
     QByteArray responseBody; // the start of that answer's body, errorBody() once applied
-    // QBasicTimers, handled in SseClient::timerEvent(): three QTimers and their connections
-    // cost 1.6 KiB per client (measured), a tenth of a stream's own memory budget.
+    // QBasicTimers, their events handled by onTimer() (single-shot, like QTimers).
+    SseClientTimers *timerTarget = nullptr;
     QBasicTimer retryTimer;
     QBasicTimer connectTimer;
     QBasicTimer idleTimer;
     QBasicTimer unsentTimer; // UnsentCheckMs
-    void arm(QBasicTimer &timer, int ms) { timer.start(ms, Qt::PreciseTimer, q_ptr); }
+    void arm(QBasicTimer &timer, int ms) { timer.start(ms, Qt::PreciseTimer, timerTarget); }
     bool notifyIdPerEvent = false; // lastEventIdChanged is connected (checked per read)
 
     // state
@@ -162,10 +178,6 @@ public:
     QString errorString;
     int httpStatus = 0;
     QByteArray errorBody;
-    int attempt = 0; // retries scheduled since the last opened stream (or open())
-    int consecutiveFailures = 0;
-    int failuresBeforeOpen = 0;
-    int attemptBeforeOpen = 0;
     bool *alivePtr = nullptr; // set while feeding the parser; cleared by our destructor
     bool replyErrored = false; // the reply reported an error (its finished() may not follow)
     bool readDeferred = false; // readyRead/finished came in a slot's nested loop during a feed

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// SseClient's configuration and state accessors.
+// SseClient's properties: the configuration, and the state with its NOTIFY contract (each
+// setter below emits its property's signal only when the value changed).
 #include "sseclient_p.h"
 
 #include <QtNetwork/qnetworkaccessmanager.h>
@@ -82,50 +83,51 @@ void SseClient::setLastEventId(const QString &id)
 
 int SseClient::reconnectionTime() const
 {
-    return d_func()->reconnectionTime;
+    return int(d_func()->retry.reconnectionTime());
 }
 void SseClient::setReconnectionTime(int ms)
 {
     Q_D(SseClient);
-    if (d->serverReconnectionTime < 0)
-        d->backoff.reconnectionTime = qMax(0, ms);
-    QTSSE_SETTER(reconnectionTime, qMax(0, ms), reconnectionTimeChanged);
+    if (d->retry.reconnectionTime() == qMax(0, ms))
+        return;
+    d->retry.setReconnectionTime(ms); // in force unless the server sent retry:
+    Q_EMIT reconnectionTimeChanged(reconnectionTime());
 }
 int SseClient::serverReconnectionTime() const
 {
-    return d_func()->serverReconnectionTime;
+    return int(d_func()->retry.serverReconnectionTime());
 }
 int SseClient::maxRetryDelay() const
 {
-    return int(d_func()->backoff.maxDelay);
+    return int(d_func()->retry.backoff.maxDelay);
 }
 void SseClient::setMaxRetryDelay(int ms)
 {
-    QTSSE_SETTER(backoff.maxDelay, qMax(0, ms), maxRetryDelayChanged);
+    QTSSE_SETTER(retry.backoff.maxDelay, qMax(0, ms), maxRetryDelayChanged);
 }
 int SseClient::maxRetries() const
 {
-    return d_func()->maxRetries;
+    return d_func()->retry.maxRetries;
 }
 void SseClient::setMaxRetries(int n)
 {
-    QTSSE_SETTER(maxRetries, qMax(-1, n), maxRetriesChanged);
+    QTSSE_SETTER(retry.maxRetries, qMax(-1, n), maxRetriesChanged);
 }
 bool SseClient::isJitterEnabled() const
 {
-    return d_func()->backoff.jitter;
+    return d_func()->retry.backoff.jitter;
 }
 void SseClient::setJitterEnabled(bool on)
 {
-    QTSSE_SETTER(backoff.jitter, on, jitterEnabledChanged);
+    QTSSE_SETTER(retry.backoff.jitter, on, jitterEnabledChanged);
 }
 bool SseClient::retryAnyMethod() const
 {
-    return d_func()->retryAnyMethod;
+    return d_func()->retry.retryAnyMethod;
 }
 void SseClient::setRetryAnyMethod(bool on)
 {
-    QTSSE_SETTER(retryAnyMethod, on, retryAnyMethodChanged);
+    QTSSE_SETTER(retry.retryAnyMethod, on, retryAnyMethodChanged);
 }
 int SseClient::idleTimeout() const
 {
@@ -215,7 +217,7 @@ SseClient::ReadyState SseClient::readyState() const
 }
 int SseClient::reconnectAttempt() const
 {
-    return d_func()->attempt;
+    return d_func()->retry.attempt();
 }
 QDateTime SseClient::nextRetryTime() const
 {
@@ -248,4 +250,71 @@ int SseClient::httpStatus() const
 QByteArray SseClient::errorBody() const
 {
     return d_func()->errorBody;
+}
+
+void SseClientPrivate::setState(SseClient::State s)
+{
+    Q_Q(SseClient);
+    if (state == s)
+        return;
+    qCDebug(lcSseConnection) << "state" << state << "->" << s;
+    state = s;
+    bool wasWaiting = false;
+    if (s != SseClient::Connecting && s != SseClient::Open) {
+        lease.release(); // a waiting request leaves the queue; a backoff wait holds no slot
+        wasWaiting = std::exchange(waitingForConnection, false);
+    }
+    const SseInterrupted interrupted(this);
+    Q_EMIT q->stateChanged(s);
+    if (wasWaiting && !interrupted)
+        Q_EMIT q->waitingForConnectionChanged(false);
+}
+
+void SseClientPrivate::setWaitingForConnection(bool waiting)
+{
+    if (std::exchange(waitingForConnection, waiting) != waiting)
+        Q_EMIT q_func()->waitingForConnectionChanged(waiting);
+}
+
+void SseClientPrivate::setError(SseClient::Error e, const QString &reason, const QByteArray *body)
+{
+    qCDebug(lcSseConnection) << "error" << e << reason;
+    if (setErrorState(e, reason, httpStatus, body ? *body : errorBody))
+        Q_EMIT q_func()->errorOccurred(e);
+}
+
+bool SseClientPrivate::setErrorState(SseClient::Error e, const QString &reason, int status,
+                                     const QByteArray &body)
+{
+    if (error == e && errorString == reason && httpStatus == status && errorBody == body)
+        return true;
+    error = e;
+    errorString = reason;
+    httpStatus = status;
+    errorBody = body;
+    const SseInterrupted interrupted(this);
+    Q_EMIT q_func()->errorChanged();
+    return !interrupted;
+}
+
+void SseClientPrivate::setServerReconnectionTime(qint64 ms)
+{
+    const qint64 before = retry.serverReconnectionTime();
+    retry.setServerReconnectionTime(ms);
+    if (retry.serverReconnectionTime() != before)
+        Q_EMIT q_func()->serverReconnectionTimeChanged(int(retry.serverReconnectionTime()));
+}
+
+void SseClientPrivate::notifyAttempt(int before)
+{
+    if (retry.attempt() != before)
+        Q_EMIT q_func()->reconnectAttemptChanged(retry.attempt());
+}
+
+void SseClientPrivate::setNextRetryTime(const QDateTime &time)
+{
+    if (nextRetryTime == time)
+        return;
+    nextRetryTime = time;
+    Q_EMIT q_func()->nextRetryTimeChanged(time);
 }

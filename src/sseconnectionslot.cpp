@@ -14,6 +14,7 @@ QNetworkAccessManager *SseClientPrivate::manager()
 QtSsePrivate::PoolKey SseClientPrivate::poolKey() const
 {
     QtSsePrivate::PoolKey key;
+    const QUrl currentUrl = request.url();
     const bool tls = currentUrl.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0;
     key.origin = currentUrl.scheme().toLower().toLatin1() + "://"
             + currentUrl.host(QUrl::FullyEncoded).toLatin1() + ':'
@@ -53,7 +54,7 @@ bool SseClientPrivate::moveBeyondStreamLimit(bool refused)
     if (!lease.moveBeyondStreamLimit(refused))
         return false;
     qCDebug(lcSseConnection) << "beyond the server's HTTP/2 stream limit: another connection for"
-                             << currentUrl;
+                             << request.url();
     dropReply(); // never written, or refused: nothing of it reached the application
     if (lease.isQueued())
         setWaitingForConnection(true); // granted later: onConnectionGranted()

@@ -5,6 +5,8 @@
 #include <QtCore/qrandom.h>
 #include <QtCore/qregularexpression.h>
 
+#include <limits>
+
 namespace QtSsePrivate {
 
 bool isEventStreamContentType(QByteArrayView contentType)
@@ -198,6 +200,170 @@ qint64 Backoff::delay(int consecutiveFailures, qint64 atLeast) const
         return base;
     const double r = random ? random() : QRandomGenerator::global()->generateDouble();
     return base + qint64(double(base) * 0.5 * qBound(0.0, r, 1.0));
+}
+
+bool breaksHeader(QByteArrayView bytes)
+{
+    return bytes.contains('\r') || bytes.contains('\n') || bytes.contains('\0');
+}
+
+void RetryState::setReconnectionTime(qint64 ms)
+{
+    m_reconnectionTime = qMax<qint64>(0, ms);
+    if (m_serverReconnectionTime < 0)
+        backoff.reconnectionTime = m_reconnectionTime;
+}
+
+void RetryState::setServerReconnectionTime(qint64 ms)
+{
+    // Kept within an int: the client's property and its timers are ints.
+    m_serverReconnectionTime =
+            ms < 0 ? -1 : qBound<qint64>(MinServerRetryMs, ms, std::numeric_limits<int>::max());
+    backoff.reconnectionTime =
+            m_serverReconnectionTime >= 0 ? m_serverReconnectionTime : m_reconnectionTime;
+}
+
+void RetryState::reset()
+{
+    m_attempt = m_failures = m_attemptBeforeOpen = m_failuresBeforeOpen = 0;
+    setServerReconnectionTime(-1);
+}
+
+void RetryState::streamOpened()
+{
+    m_attemptBeforeOpen = std::exchange(m_attempt, 0);
+    m_failuresBeforeOpen = std::exchange(m_failures, 0);
+}
+
+void RetryState::revertOpen()
+{
+    m_attempt = m_attemptBeforeOpen;
+    m_failures = m_failuresBeforeOpen;
+}
+
+RetryState::Next RetryState::afterFailure(const Verdict &verdict, QByteArrayView method)
+{
+    Next n;
+    switch (verdict.action) {
+    case Verdict::Stop:
+        n.action = Next::Close;
+        return n;
+    case Verdict::Retry:
+        ++m_failures;
+        return next(verdict.retryAfterMs, false, method);
+    case Verdict::OpenStream:
+    case Verdict::FollowRedirect:
+    case Verdict::Fail:
+        break;
+    }
+    n.action = Next::Fail;
+    return n;
+}
+
+RetryState::Next RetryState::afterStreamEnd(qint64 livedMs, QByteArrayView method)
+{
+    // A stream that ends at once is no success: the delay keeps growing as after failures, so
+    // that a server which opens and closes (with "retry: 0", say) is not hammered. maxRetries
+    // still counts from the opened stream.
+    m_failures = livedMs < ShortStreamMs ? m_failuresBeforeOpen + 1 : 0;
+    return next(-1, true, method);
+}
+
+RetryState::Next RetryState::next(qint64 retryAfterMs, bool afterOpenStream, QByteArrayView method)
+{
+    Next n;
+    // Replaying a POST could repeat expensive, non-idempotent work: only when asked to.
+    if (method != "GET" && !retryAnyMethod) {
+        n.action = afterOpenStream ? Next::Close : Next::Fail;
+        n.methodNotResent = true;
+        return n;
+    }
+    if (maxRetries >= 0 && m_attempt >= maxRetries) {
+        n.action = afterOpenStream ? Next::Close : Next::GiveUp;
+        n.attempt = m_attempt;
+        return n;
+    }
+    n.action = Next::Reconnect;
+    n.delayMs =
+            qMin<qint64>(backoff.delay(m_failures, retryAfterMs), std::numeric_limits<int>::max());
+    n.attempt = ++m_attempt;
+    return n;
+}
+
+void RedirectState::start(const QUrl &url, const QByteArray &method, const QByteArray &body)
+{
+    m_url = url;
+    m_method = method;
+    m_body = body;
+    m_redirects = 0;
+    m_crossedOrigin = false;
+    m_bodyDropped = false;
+}
+
+Verdict RedirectState::follow(const Verdict &redirect)
+{
+    Q_ASSERT(redirect.action == Verdict::FollowRedirect);
+    if (m_redirects >= MaxRedirects) {
+        Verdict loop;
+        loop.error = SseClient::RedirectError;
+        loop.reason = QStringLiteral("Too many redirects (more than %1), last to %2")
+                              .arg(MaxRedirects)
+                              .arg(redirect.redirectUrl.toString());
+        return loop;
+    }
+    ++m_redirects;
+    if (!isSameOrigin(redirect.redirectUrl, m_url))
+        m_crossedOrigin = true;
+    m_url = redirect.redirectUrl;
+    if (redirect.switchToGet) {
+        m_method = "GET";
+        m_body.clear();
+        m_bodyDropped = true;
+    }
+    return redirect;
+}
+
+static bool isCredentialHeader(const QByteArray &name)
+{
+    return name.compare("Authorization", Qt::CaseInsensitive) == 0
+            || name.compare("Cookie", Qt::CaseInsensitive) == 0;
+}
+
+// Fetch's request-body-header names: they describe a body, and go with it (a 303).
+static bool isRequestBodyHeader(const QByteArray &name)
+{
+    return name.compare("Content-Type", Qt::CaseInsensitive) == 0
+            || name.compare("Content-Encoding", Qt::CaseInsensitive) == 0
+            || name.compare("Content-Language", Qt::CaseInsensitive) == 0
+            || name.compare("Content-Location", Qt::CaseInsensitive) == 0;
+}
+
+QList<std::pair<QByteArray, QByteArray>>
+RedirectState::headers(const QList<std::pair<QByteArray, QByteArray>> &configured,
+                       QList<QByteArray> *rejected) const
+{
+    QList<std::pair<QByteArray, QByteArray>> result;
+    result.reserve(configured.size() + 1);
+    bool hasContentType = false;
+    for (const auto &[name, value] : configured) {
+        if (m_crossedOrigin && isCredentialHeader(name))
+            continue;
+        if (m_bodyDropped && isRequestBodyHeader(name))
+            continue;
+        if (name.compare("Last-Event-ID", Qt::CaseInsensitive) == 0)
+            continue; // the client's lastEventId decides, so that it is never sent empty
+        if (breaksHeader(name) || breaksHeader(value)) {
+            if (rejected)
+                rejected->append(name);
+            continue;
+        }
+        hasContentType = hasContentType || name.compare("Content-Type", Qt::CaseInsensitive) == 0;
+        result.append(std::pair(name, value));
+    }
+    if (!m_body.isEmpty() && !hasContentType) // as curl does; Qt would warn and do the same
+        result.append({QByteArrayLiteral("Content-Type"),
+                       QByteArrayLiteral("application/x-www-form-urlencoded")});
+    return result;
 }
 
 } // namespace QtSsePrivate

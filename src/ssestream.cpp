@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// SseClientPrivate: the bytes of a response, fed to the parser, and its events delivered.
+// SseClientPrivate: how an event reaches the application. The reply's bytes are read in bounded
+// pieces, decoded, fed to the parser; each event goes to eventReceived() and to the listeners
+// of its type (a channel per type); the last event ID follows. SseSource (qml/) connects here
+// like any application.
 #include "sseclient_p.h"
 
 #include <QtCore/qmetaobject.h>
@@ -126,44 +129,6 @@ void SseClientPrivate::dropOverflowingStream(qint64 unread, qint64 limit)
     endStream(v, StreamEnd::Dropped); // not a failed attempt of the server's
 }
 
-void SseClientPrivate::endStream(const Verdict &v, StreamEnd how)
-{
-    Q_Q(SseClient);
-    const SseInterrupted interrupted(this);
-    dropReply(); // also stops a feed() that is delivering events right now
-    Q_EMIT q->disconnected();
-    if (interrupted)
-        return;
-    switch (how) {
-    case StreamEnd::FailedAttempt:
-        consecutiveFailures = failuresBeforeOpen;
-        setReconnectAttempt(attemptBeforeOpen);
-        if (interrupted)
-            return;
-        Q_FALLTHROUGH();
-    case StreamEnd::Dropped:
-        applyVerdict(v);
-        return;
-    case StreamEnd::Ended:
-        break;
-    }
-    if (v.error != SseClient::NoError) {
-        setError(v.error, v.reason);
-        if (interrupted)
-            return;
-    }
-    if (state != SseClient::Open)
-        return;
-    // A stream that ends at once is no success: the delay keeps growing as after failures, so
-    // that a server which opens and closes (with "retry: 0", say) is not hammered.
-    consecutiveFailures =
-            openedClock.elapsed() < QtSsePrivate::ShortStreamMs ? failuresBeforeOpen + 1 : 0;
-    if (v.error != SseClient::NoError && v.action == Verdict::Fail)
-        finishFor(SseClient::Failed);
-    else
-        scheduleRetry(Verdict(), true);
-}
-
 void SseClientPrivate::resumeReading()
 {
     if (!reply || alivePtr)
@@ -209,4 +174,16 @@ void SseClientPrivate::notifyLastEventId()
         return;
     notifiedLastEventId = id;
     Q_EMIT q_func()->lastEventIdChanged(id);
+}
+
+void SseClientPrivate::dropUnusedChannels()
+{
+    for (auto it = channels.begin(); it != channels.end();) {
+        if (it.value()->hasListeners()) {
+            ++it;
+        } else {
+            it.value()->deleteLater();
+            it = channels.erase(it);
+        }
+    }
 }

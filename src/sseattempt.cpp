@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// SseClientPrivate: one attempt's request, response and stream, and what follows it.
+// SseClientPrivate: one attempt's life. The request (as redirects change it) goes out through
+// the pool's slot; the response's headers give a verdict (ssepolicy.cpp); an opened stream is
+// read (ssestream.cpp) until it ends; then the retry state says what follows: the next attempt
+// after a delay, or the end. Every transition that emits a signal checks SseInterrupted after
+// it: a slot may close, reopen or delete the client.
 #include "sseclient_p.h"
 #include "ssereplyscope_p.h"
+
+#include <QtCore/qcoreevent.h>
 
 #include <QtNetwork/qnetworkaccessmanager.h>
 #include <QtNetwork/qnetworkproxy.h>
@@ -10,32 +16,6 @@
 
 using QtSsePrivate::ReadBufferBytes;
 using QtSsePrivate::Verdict;
-
-namespace {
-constexpr int MaxRedirects = 20;
-
-// CR, LF or NUL in a header would end it early: Qt 6.4 writes them as they are, so a value
-// with "\r\n" adds request headers of its own (header injection).
-bool breaksHeader(QByteArrayView bytes)
-{
-    return bytes.contains('\r') || bytes.contains('\n') || bytes.contains('\0');
-}
-
-bool isCredentialHeader(const QByteArray &name)
-{
-    return name.compare("Authorization", Qt::CaseInsensitive) == 0
-            || name.compare("Cookie", Qt::CaseInsensitive) == 0;
-}
-
-// Fetch's request-body-header names: they describe a body, and go with it (a 303).
-bool isRequestBodyHeader(const QByteArray &name)
-{
-    return name.compare("Content-Type", Qt::CaseInsensitive) == 0
-            || name.compare("Content-Encoding", Qt::CaseInsensitive) == 0
-            || name.compare("Content-Language", Qt::CaseInsensitive) == 0
-            || name.compare("Content-Location", Qt::CaseInsensitive) == 0;
-}
-} // namespace
 
 void SseClientPrivate::dropReply()
 {
@@ -99,7 +79,7 @@ QString SseClientPrivate::proxyDescription()
     QNetworkAccessManager *const nam = manager();
     QNetworkProxy proxy = nam ? nam->proxy() : QNetworkProxy(QNetworkProxy::DefaultProxy);
     if (proxy.type() == QNetworkProxy::DefaultProxy)
-        proxy = QNetworkProxyFactory::proxyForQuery(QNetworkProxyQuery(currentUrl)).value(0);
+        proxy = QNetworkProxyFactory::proxyForQuery(QNetworkProxyQuery(request.url())).value(0);
     if (proxy.type() == QNetworkProxy::NoProxy || proxy.hostName().isEmpty())
         return {};
     return QStringLiteral(" (through the proxy %1:%2)").arg(proxy.hostName()).arg(proxy.port());
@@ -115,12 +95,7 @@ void SseClientPrivate::startRequest()
         return;
     // Every attempt starts at the configured URL with the configured method and body:
     // reconnects go to the original URL, not where a redirect pointed.
-    currentUrl = url;
-    currentMethod = method;
-    currentBody = body;
-    crossedOrigin = false;
-    bodyDropped = false;
-    redirects = 0;
+    request.start(url, method, body);
     sendRequest();
 }
 
@@ -132,6 +107,7 @@ void SseClientPrivate::sendRequest()
     responseBody.clear();
     if (!setErrorState(error, errorString, 0, QByteArray()))
         return;
+    const QUrl currentUrl = request.url();
     const QString scheme = currentUrl.scheme().toLower();
     QString invalid;
     if (!currentUrl.isValid()
@@ -165,56 +141,46 @@ void SseClientPrivate::sendNow()
 {
     Q_Q(SseClient);
     const SseInterrupted interrupted(this);
-    QNetworkRequest request(currentUrl);
+    const QUrl currentUrl = request.url();
+    QNetworkRequest networkRequest(currentUrl);
     // Redirects are ours: Qt 6.4 forwards Authorization and Cookie across origins.
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                         QNetworkRequest::ManualRedirectPolicy);
-    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
-                         QNetworkRequest::AlwaysNetwork);
-    request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+    networkRequest.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                                QNetworkRequest::ManualRedirectPolicy);
+    networkRequest.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
+                                QNetworkRequest::AlwaysNetwork);
+    networkRequest.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
     if (httpProtocol == SseClient::Http1Only) {
-        request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+        networkRequest.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     } else if (httpProtocol == SseClient::Http2PriorKnowledge) {
-        request.setAttribute(QNetworkRequest::Http2AllowedAttribute, true);
-        request.setAttribute(QNetworkRequest::Http2DirectAttribute, true);
+        networkRequest.setAttribute(QNetworkRequest::Http2AllowedAttribute, true);
+        networkRequest.setAttribute(QNetworkRequest::Http2DirectAttribute, true);
     } // else Qt's default: HTTP/2 when TLS's ALPN agrees, HTTP/1.1 otherwise
-    request.setRawHeader("Accept", "text/event-stream");
-    request.setRawHeader("Cache-Control", "no-cache");
-    bool hasContentType = false;
+    networkRequest.setRawHeader("Accept", "text/event-stream");
+    networkRequest.setRawHeader("Cache-Control", "no-cache");
+    QList<QByteArray> rejected;
     bool hasAcceptEncoding = false;
-    for (const auto &[name, value] : std::as_const(headers)) {
-        if (crossedOrigin && isCredentialHeader(name))
-            continue;
-        if (bodyDropped && isRequestBodyHeader(name))
-            continue;
-        if (name.compare("Last-Event-ID", Qt::CaseInsensitive) == 0)
-            continue; // the client's lastEventId decides, so that it is never sent empty
-        if (breaksHeader(name) || breaksHeader(value)) {
-            qCWarning(lcSseConnection) << "header not sent: CR, LF or NUL in" << name;
-            continue;
-        }
-        hasContentType = hasContentType || name.compare("Content-Type", Qt::CaseInsensitive) == 0;
+    for (const auto &[name, value] : request.headers(headers, &rejected)) {
         hasAcceptEncoding =
                 hasAcceptEncoding || name.compare("Accept-Encoding", Qt::CaseInsensitive) == 0;
-        request.setRawHeader(name, value);
+        networkRequest.setRawHeader(name, value);
     }
-    if (!currentBody.isEmpty() && !hasContentType) // as curl does; Qt would warn and do the same
-        request.setHeader(QNetworkRequest::ContentTypeHeader,
-                          QByteArrayLiteral("application/x-www-form-urlencoded"));
+    for (const QByteArray &name : std::as_const(rejected))
+        qCWarning(lcSseConnection) << "header not sent: CR, LF or NUL in" << name;
     // Ours, not Qt's: decoded in bounded pieces (ssecontentdecoder_p.h). Setting it turns Qt's
     // own decompression off (an application's Accept-Encoding does the same).
     if (!hasAcceptEncoding)
-        request.setRawHeader("Accept-Encoding", QtSsePrivate::ContentDecoder::acceptEncoding());
+        networkRequest.setRawHeader("Accept-Encoding",
+                                    QtSsePrivate::ContentDecoder::acceptEncoding());
     const QString id = parser.lastEventId();
     if (!id.isEmpty())
-        request.setRawHeader("Last-Event-ID", id.toUtf8());
+        networkRequest.setRawHeader("Last-Event-ID", id.toUtf8());
     if (!caCertificates.isEmpty()) {
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
         tls.addCaCertificates(caCertificates);
-        request.setSslConfiguration(tls);
+        networkRequest.setSslConfiguration(tls);
     }
 
-    Q_EMIT q->aboutToSendRequest(&request);
+    Q_EMIT q->aboutToSendRequest(&networkRequest);
     if (interrupted || state != SseClient::Connecting)
         return; // closed, restarted or deleted from the slot
 
@@ -228,11 +194,11 @@ void SseClientPrivate::sendNow()
         applyVerdict(v);
         return;
     }
-    qCDebug(lcSseConnection) << currentMethod << currentUrl;
-    if (currentMethod == "GET" && currentBody.isEmpty())
-        reply = nam->get(request);
+    qCDebug(lcSseConnection) << request.method() << currentUrl;
+    if (request.method() == "GET" && request.body().isEmpty())
+        reply = nam->get(networkRequest);
     else
-        reply = nam->sendCustomRequest(request, currentMethod, currentBody);
+        reply = nam->sendCustomRequest(networkRequest, request.method(), request.body());
     // We read every readyRead at once, so this bound only matters while a slot blocks the event
     // loop or runs a nested one: HTTP/1.1 then stops reading the socket (TCP backpressure)
     // instead of buffering without limit. Only where HTTP/2 is impossible: Qt 6.4's HTTP/2 stops
@@ -318,7 +284,7 @@ void SseClientPrivate::onMetaDataChanged()
     info.contentType = reply->rawHeader("Content-Type");
     info.location = reply->rawHeader("Location");
     info.retryAfter = reply->rawHeader("Retry-After");
-    Verdict v = QtSsePrivate::classifyResponse(info, currentUrl, currentMethod,
+    Verdict v = QtSsePrivate::classifyResponse(info, request.url(), request.method(),
                                                QDateTime::currentDateTimeUtc());
     if (!decoder.start(reply->rawHeader("Content-Encoding")) && v.action == Verdict::OpenStream) {
         // A stream that cannot be read: fail now, not after reading its start as an error body.
@@ -344,15 +310,14 @@ void SseClientPrivate::onMetaDataChanged()
         }
         streamOpen = true;
         parser.reset();
-        failuresBeforeOpen = consecutiveFailures;
-        attemptBeforeOpen = attempt;
-        consecutiveFailures = 0;
+        const int attemptBefore = retry.attempt();
+        retry.streamOpened();
         openedTime = QDateTime::currentDateTime();
         openedClock.start();
         if (idleTimeout > 0)
             arm(idleTimer, idleTimeout);
         const SseInterrupted interrupted(this);
-        setReconnectAttempt(0);
+        notifyAttempt(attemptBefore);
         if (interrupted)
             return;
         Q_EMIT q->openedTimeChanged(openedTime);
@@ -363,28 +328,17 @@ void SseClientPrivate::onMetaDataChanged()
             Q_EMIT q->opened();
         return;
     }
-    case Verdict::FollowRedirect:
-        if (++redirects > MaxRedirects) {
-            Verdict loop;
-            loop.error = SseClient::RedirectError;
-            loop.reason = QStringLiteral("Too many redirects (more than %1), last to %2")
-                                  .arg(MaxRedirects)
-                                  .arg(v.redirectUrl.toString());
+    case Verdict::FollowRedirect: {
+        const Verdict hop = request.follow(v);
+        if (hop.action != Verdict::FollowRedirect) {
             dropReply();
-            applyVerdict(loop);
+            applyVerdict(hop); // too many
             return;
         }
-        qCDebug(lcSsePolicy) << "redirect" << status << "to" << v.redirectUrl;
-        if (!QtSsePrivate::isSameOrigin(v.redirectUrl, currentUrl))
-            crossedOrigin = true;
-        currentUrl = v.redirectUrl;
-        if (v.switchToGet) {
-            currentMethod = "GET";
-            currentBody.clear();
-            bodyDropped = true;
-        }
+        qCDebug(lcSsePolicy) << "redirect" << status << "to" << hop.redirectUrl;
         sendRequest();
         return;
+    }
     case Verdict::Stop:
         dropReply();
         applyVerdict(v);
@@ -450,4 +404,156 @@ void SseClientPrivate::onFinished()
         v.reason += proxyDescription();
     dropReply();
     applyVerdict(v);
+}
+
+void SseClientPrivate::endStream(const Verdict &v, StreamEnd how)
+{
+    Q_Q(SseClient);
+    const SseInterrupted interrupted(this);
+    dropReply(); // also stops a feed() that is delivering events right now
+    Q_EMIT q->disconnected();
+    if (interrupted)
+        return;
+    switch (how) {
+    case StreamEnd::FailedAttempt: {
+        const int attemptBefore = retry.attempt();
+        retry.revertOpen();
+        notifyAttempt(attemptBefore);
+        if (interrupted)
+            return;
+        Q_FALLTHROUGH();
+    }
+    case StreamEnd::Dropped:
+        applyVerdict(v);
+        return;
+    case StreamEnd::Ended:
+        break;
+    }
+    if (v.error != SseClient::NoError) {
+        setError(v.error, v.reason);
+        if (interrupted)
+            return;
+    }
+    if (state != SseClient::Open)
+        return;
+    if (v.error != SseClient::NoError && v.action == Verdict::Fail)
+        finishFor(SseClient::Failed);
+    else
+        proceed(retry.afterStreamEnd(openedClock.elapsed(), method));
+}
+
+void SseClientTimers::timerEvent(QTimerEvent *event)
+{
+    m_d->onTimer(event->timerId());
+}
+
+void SseClientPrivate::onTimer(int id)
+{
+    // Single-shot, like the QTimers they replace: stopped before their handler runs.
+    if (id == retryTimer.timerId()) {
+        retryTimer.stop();
+        startRequest();
+    } else if (id == connectTimer.timerId()) {
+        connectTimer.stop();
+        onConnectTimeout();
+    } else if (id == idleTimer.timerId()) {
+        idleTimer.stop();
+        onIdleTimeout();
+    } else if (id == unsentTimer.timerId()) {
+        unsentTimer.stop();
+        onUnsentCheck();
+    }
+}
+
+void SseClientPrivate::onConnectTimeout()
+{
+    if (!reply)
+        return;
+    Verdict v = pendingVerdict;
+    if (!headersSeen) {
+        v.action = Verdict::Retry;
+        v.error = SseClient::TimeoutError;
+        v.reason = QStringLiteral("No response within %1 ms").arg(connectTimeout);
+        if (httpProtocol == SseClient::Http2PriorKnowledge)
+            v.reason += QStringLiteral(" (HTTP/2 prior knowledge: does the server speak it?)");
+    }
+    dropReply();
+    applyVerdict(v);
+}
+
+void SseClientPrivate::onIdleTimeout()
+{
+    if (!streamOpen)
+        return;
+    Verdict v;
+    v.action = Verdict::Retry;
+    v.error = SseClient::TimeoutError;
+    v.reason = QStringLiteral("Nothing received for %1 ms: the stream is considered dead")
+                       .arg(idleTimeout);
+    qCInfo(lcSseConnection) << v.reason;
+    endStream(v, StreamEnd::Ended);
+}
+
+void SseClientPrivate::applyVerdict(const Verdict &v)
+{
+    if (v.action == Verdict::Stop) {
+        finishFor(SseClient::Closed);
+        return;
+    }
+    QString reason = v.reason;
+    if (!responseBody.isEmpty())
+        reason += QStringLiteral(": ") + QString::fromUtf8(responseBody).simplified();
+    const SseInterrupted interrupted(this);
+    setError(v.error, reason, &responseBody);
+    if (interrupted)
+        return; // closed, restarted or deleted from a slot
+    proceed(retry.afterFailure(v, method));
+}
+
+void SseClientPrivate::proceed(const QtSsePrivate::RetryState::Next &next)
+{
+    Q_Q(SseClient);
+    using Next = QtSsePrivate::RetryState::Next;
+    const SseInterrupted interrupted(this);
+    switch (next.action) {
+    case Next::Close:
+    case Next::Fail:
+        if (next.methodNotResent)
+            qCInfo(lcSsePolicy) << "not re-sending a" << method
+                                << "request (retryAnyMethod is off)";
+        finishFor(next.action == Next::Close ? SseClient::Closed : SseClient::Failed);
+        return;
+    case Next::GiveUp:
+        setError(SseClient::RetriesExhaustedError,
+                 QStringLiteral("Gave up after %1 attempt(s) in a row: %2")
+                         .arg(next.attempt + 1)
+                         .arg(errorString));
+        if (!interrupted)
+            finishFor(SseClient::Failed);
+        return;
+    case Next::Reconnect:
+        break;
+    }
+    const int delayMs = int(next.delayMs);
+    notifyAttempt(next.attempt - 1);
+    if (interrupted)
+        return; // closed, restarted or deleted from a slot
+    setNextRetryTime(QDateTime::currentDateTime().addMSecs(delayMs));
+    if (interrupted)
+        return;
+    setState(SseClient::Reconnecting);
+    if (interrupted || state != SseClient::Reconnecting)
+        return;
+    qCDebug(lcSsePolicy) << "attempt" << next.attempt << "in" << delayMs << "ms";
+    arm(retryTimer, delayMs);
+    Q_EMIT q->reconnectScheduled(next.attempt, delayMs);
+}
+
+void SseClientPrivate::finishFor(SseClient::State s)
+{
+    Q_Q(SseClient);
+    QPointer<SseClient> guard(q);
+    setState(s);
+    if (guard && state == s) // not deleted or reopened from a slot
+        Q_EMIT q->closed();
 }
