@@ -8,15 +8,13 @@
 // they started, and RSS after the warm-up (the first tenth of the events) grew by at most 10%
 // + 2 MiB by the end.
 #include "nginxfixture.h"
+#include "processmemory.h"
 #include "sequencerun.h"
 
 #include <QtCore/qcommandlineparser.h>
 #include <QtCore/qcoreapplication.h>
-#include <QtCore/qdir.h>
-#include <QtCore/qfile.h>
 
 #include <cstdio>
-#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -24,18 +22,8 @@ namespace {
 
 qint64 rssKiB()
 {
-    QFile statm(u"/proc/self/statm"_s);
-    if (!statm.open(QIODevice::ReadOnly))
-        return -1;
-    const QList<QByteArray> fields = statm.readAll().split(' ');
-    return fields.size() > 1 ? fields[1].toLongLong() * sysconf(_SC_PAGESIZE) / 1024 : -1;
-}
-
-int openFds()
-{
-    // Entries of /proc/self/fd, less the one QDir holds open while it reads the directory.
-    return int(QDir(u"/proc/self/fd"_s).entryList(QDir::AllEntries | QDir::NoDotAndDotDot).size())
-            - 1;
+    const qint64 bytes = residentBytes();
+    return bytes < 0 ? -1 : bytes / 1024;
 }
 
 void print(const QString &line)
@@ -86,7 +74,7 @@ int main(int argc, char *argv[])
     const qint64 warmUp = config.messages / 10;
 
     const qint64 rssStart = rssKiB();
-    const int fdsStart = openFds();
+    const int fdsStart = openFileDescriptors();
     qint64 rssWarm = -1;
     print(u"soak: %1 events, at least %2 reconnects, nginx pid %3; RSS %4 KiB, %5 fds"_s
                   .arg(config.messages)
@@ -115,7 +103,7 @@ int main(int argc, char *argv[])
                       .arg(r.opened - 1, 10)
                       .arg(r.lost + r.duplicated + r.corrupt, 12)
                       .arg(rss, 9)
-                      .arg(openFds(), 5));
+                      .arg(openFileDescriptors(), 5));
         lastEvents = r.delivered;
         lastMs = r.elapsedMs;
     };
@@ -123,7 +111,7 @@ int main(int argc, char *argv[])
     QCoreApplication::processEvents(); // the proxy's and client's sockets are deleted later
     QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     const qint64 rssEnd = rssKiB();
-    const int fdsEnd = openFds();
+    const int fdsEnd = openFileDescriptors();
 
     print(u"soak: "_s + result.summary());
     for (const QString &anomaly : result.anomalies)

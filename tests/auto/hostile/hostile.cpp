@@ -3,67 +3,11 @@
 
 #include <QtSse/SseEvent>
 
-#include <QtCore/qdir.h>
 #include <QtCore/qeventloop.h>
-#include <QtCore/qfile.h>
 
-#include <unistd.h>
 #include <zlib.h>
 
 namespace Hostile {
-
-qint64 residentBytes()
-{
-    QFile statm(QStringLiteral("/proc/self/statm"));
-    if (!statm.open(QIODevice::ReadOnly))
-        return -1;
-    const QList<QByteArray> fields = statm.readAll().simplified().split(' ');
-    return fields.size() > 1 ? fields[1].toLongLong() * sysconf(_SC_PAGESIZE) : -1;
-}
-
-int openFileDescriptors()
-{
-    return int(QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System).size());
-}
-
-qint64 PeakMemory::highWaterMark()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).simplified().split(' ').value(0).toLongLong() * 1024;
-    }
-    return -1;
-}
-
-PeakMemory::PeakMemory()
-{
-    QFile clear(QStringLiteral("/proc/self/clear_refs"));
-    // "5" resets the peak resident set size (Linux 4.0).
-    m_hwm = clear.open(QIODevice::WriteOnly) && clear.write("5") == 1 && clear.flush();
-    m_baseline = residentBytes();
-    m_peak = m_baseline;
-    m_hwm = m_hwm && highWaterMark() >= 0 && highWaterMark() <= m_baseline + 1024 * 1024;
-    if (!m_hwm) {
-        connect(&m_timer, &QTimer::timeout, this, &PeakMemory::sample);
-        m_timer.start(1);
-    }
-}
-
-void PeakMemory::sample()
-{
-    m_peak = qMax(m_peak, residentBytes());
-}
-
-qint64 PeakMemory::growth()
-{
-    sample();
-    if (m_hwm)
-        m_peak = qMax(m_peak, highWaterMark());
-    return m_peak - m_baseline;
-}
 
 QByteArray longLineAt(const QByteArray &start, qint64 offset)
 {
@@ -134,45 +78,6 @@ QByteArray GzipWriter::compress(const QByteArray &text, bool finish)
         status = deflate(&z, finish ? Z_FINISH : Z_SYNC_FLUSH);
         out.append(buffer, qsizetype(sizeof buffer - z.avail_out));
     } while (z.avail_out == 0 || (finish && status != Z_STREAM_END));
-    return out;
-}
-
-void configure(SseClient &client, const QUrl &url)
-{
-    client.setUrl(url);
-    client.setReconnectionTime(50);
-    client.setJitterEnabled(false);
-}
-
-QList<SseClient::Error> errorsOf(const QSignalSpy &spy)
-{
-    QList<SseClient::Error> out;
-    for (const QList<QVariant> &args : spy)
-        out.append(args.at(0).value<SseClient::Error>());
-    return out;
-}
-
-QList<int> argsOf(const QSignalSpy &spy, int index)
-{
-    QList<int> out;
-    for (const QList<QVariant> &args : spy)
-        out.append(args.at(index).toInt());
-    return out;
-}
-
-QList<SseClient::State> statesOf(const QSignalSpy &spy)
-{
-    QList<SseClient::State> out;
-    for (const QList<QVariant> &args : spy)
-        out.append(args.at(0).value<SseClient::State>());
-    return out;
-}
-
-QStringList dataOf(const QSignalSpy &eventSpy)
-{
-    QStringList out;
-    for (const QList<QVariant> &args : eventSpy)
-        out.append(args.at(0).value<SseEvent>().data());
     return out;
 }
 

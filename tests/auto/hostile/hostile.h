@@ -2,9 +2,13 @@
 #ifndef HOSTILE_H
 #define HOSTILE_H
 
-// What the hostile-input tests share: generous timeouts, the peak of the process's resident
-// memory, and the signal arguments they compare.
+// What the hostile-input tests share: generous timeouts, the memory bound per stream, a server
+// in a thread of its own and gzip streams. The peak of the process's resident memory, the signal
+// arguments they compare and configure() are tests/shared's (QtSseTestSupport).
 
+#include "processmemory.h"
+#include "sseclientfixture.h"
+#include "ssespyargs.h"
 #include "ssetestserver.h"
 
 #include <QtSse/SseClient>
@@ -45,47 +49,6 @@ constexpr qint64 streamMemoryBound(qint64 maxEventSize)
 // 26.5 MiB (20 runs under stress-ng with a parallel build), while the client's own unread data
 // stayed at its 1 MiB read buffer (instrumented): the spread is outside the client.
 constexpr qint64 ProcessSlack = 32 * MiB;
-
-// The process's resident set size (/proc/self/statm), in bytes.
-qint64 residentBytes();
-// The number of open file descriptors (/proc/self/fd).
-int openFileDescriptors();
-
-// The peak resident memory from construction on, above what was resident then. The kernel's
-// high-water mark (VmHWM) is reset through /proc/self/clear_refs, so no peak between two samples
-// is missed; where that is refused, a 1 ms sampling timer (and sample()) stands in.
-class PeakMemory : public QObject
-{
-public:
-    PeakMemory();
-    void sample(); // from a slot that runs while memory is in use
-    qint64 growth(); // peak - baseline
-    bool exact() const { return m_hwm; }
-    // False under AddressSanitizer: its quarantine keeps freed memory resident (up to 256 MiB),
-    // so process memory says nothing about the client's buffers there. The bounds are checked
-    // by the normal build (ctest); the sanitizer build checks the same runs for memory errors.
-    static constexpr bool meaningful()
-    {
-#if defined(__SANITIZE_ADDRESS__)
-        return false;
-#elif defined(__has_feature)
-#  if __has_feature(address_sanitizer)
-        return false;
-#  else
-        return true;
-#  endif
-#else
-        return true;
-#endif
-    }
-
-private:
-    static qint64 highWaterMark();
-    qint64 m_baseline = 0;
-    qint64 m_peak = 0;
-    bool m_hwm = false;
-    QTimer m_timer;
-};
 
 // The bytes of a long line from offset on (a piece of about 64 KiB): start, then text with ASCII
 // and 2- and 3-byte UTF-8 characters, without CR, LF or colon.
@@ -131,14 +94,6 @@ SseTestServer::Response::Producer gzipProducer(std::function<QByteArray(qint64 p
 // thread (its own work, no event loop), or runs a nested event loop (a modal dialog's).
 enum class Slot { Idle, Blocks, NestedLoop };
 void occupy(Slot slot, int ms);
-
-// reconnectionTime 50 ms, no jitter: the scheduled delays are exact.
-void configure(SseClient &client, const QUrl &url);
-
-QList<SseClient::Error> errorsOf(const QSignalSpy &spy);
-QList<int> argsOf(const QSignalSpy &spy, int index);
-QList<SseClient::State> statesOf(const QSignalSpy &spy);
-QStringList dataOf(const QSignalSpy &eventSpy);
 
 } // namespace Hostile
 

@@ -80,31 +80,26 @@ void tst_HostileBreaks::midStreamError()
     QFETCH(QStringList, events);
     QFETCH(bool, broken);
 
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(response);
-    server.setHandler([](const Request &) { return Response::sse().holdOpen(); });
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.answerFirstThenHold(response);
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
     QStringList order;
-    connect(&client, &SseClient::disconnected, this, [&] { order.append(u"disconnected"_s); });
-    connect(&client, &SseClient::errorOccurred, this,
-            [&] { order.append(u"errorOccurred: "_s + client.errorString()); });
-    client.open();
-    QTRY_COMPARE_WITH_TIMEOUT(server.requestCount(), 2, Timeout); // resumed
-    QTRY_COMPARE_WITH_TIMEOUT(client.state(), SseClient::Open, Timeout);
-    QCOMPARE(dataOf(eventSpy), events);
-    QCOMPARE(server.requests().at(1).header("Last-Event-ID"),
+    connect(&f.client, &SseClient::disconnected, this, [&] { order.append(u"disconnected"_s); });
+    connect(&f.client, &SseClient::errorOccurred, this,
+            [&] { order.append(u"errorOccurred: "_s + f.client.errorString()); });
+    f.client.open();
+    QTRY_COMPARE_WITH_TIMEOUT(f.server.requestCount(), 2, Timeout); // resumed
+    QTRY_COMPARE_WITH_TIMEOUT(f.client.state(), SseClient::Open, Timeout);
+    QCOMPARE(dataOf(f.eventSpy), events);
+    QCOMPARE(f.server.requests().at(1).header("Last-Event-ID"),
              events.isEmpty() ? QByteArray() : "1");
     if (!broken) {
-        QCOMPARE(errorsOf(errorSpy), Errors());
+        QCOMPARE(errorsOf(f.errorSpy), Errors());
         QCOMPARE(order, QStringList {u"disconnected"_s});
         return;
     }
-    QCOMPARE(errorsOf(errorSpy), Errors {SseClient::ConnectionError});
+    QCOMPARE(errorsOf(f.errorSpy), Errors {SseClient::ConnectionError});
     QCOMPARE(order.size(), 2);
     QCOMPARE(order.at(0), u"disconnected"_s);
     QVERIFY2(order.at(1).startsWith(u"errorOccurred: The stream broke: "_s),

@@ -91,68 +91,59 @@ void tst_HostileBytes::binaryGarbage()
     QVERIFY2(!fieldSeen, "the seed makes a field line: pick another");
     QVERIFY(comments > 1 || bytes.size() < MiB);
 
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::sse()
-                           .chunked()
-                           .generate(stream.size(),
-                                     [&stream](qint64 offset) { return stream.mid(offset, 4093); })
-                           .holdOpen());
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(
+            Response::sse()
+                    .chunked()
+                    .generate(stream.size(),
+                              [&stream](qint64 offset) { return stream.mid(offset, 4093); })
+                    .holdOpen());
     int commentCount = 0;
-    connect(&client, &SseClient::commentReceived, this, [&commentCount] { ++commentCount; });
-    client.open();
-    QTRY_COMPARE_WITH_TIMEOUT(eventSpy.size(), 2, Timeout);
-    QVERIFY(!eventSpy.wait(Quiet));
+    connect(&f.client, &SseClient::commentReceived, this, [&commentCount] { ++commentCount; });
+    f.client.open();
+    QTRY_COMPARE_WITH_TIMEOUT(f.eventSpy.size(), 2, Timeout);
+    QVERIFY(!f.eventSpy.wait(Quiet));
 
-    const auto events = QList<QVariant> {eventSpy.at(0).at(0), eventSpy.at(1).at(0)};
-    QCOMPARE(dataOf(eventSpy), QStringList({u"before"_s, u"after"_s}));
+    const auto events = QList<QVariant> {f.eventSpy.at(0).at(0), f.eventSpy.at(1).at(0)};
+    QCOMPARE(dataOf(f.eventSpy), QStringList({u"before"_s, u"after"_s}));
     QCOMPARE(events.at(1).value<SseEvent>().type(), u"message"_s);
-    QCOMPARE(client.lastEventId(), QString());
+    QCOMPARE(f.client.lastEventId(), QString());
     QCOMPARE(commentCount, comments);
-    QCOMPARE(errorSpy.size(), 0);
-    QCOMPARE(client.state(), SseClient::Open);
-    QCOMPARE(client.byteCount(), stream.size());
-    QCOMPARE(server.requestCount(), 1);
-    client.close();
-    QCOMPARE(client.state(), SseClient::Closed);
+    QCOMPARE(f.errorSpy.size(), 0);
+    QCOMPARE(f.client.state(), SseClient::Open);
+    QCOMPARE(f.client.byteCount(), stream.size());
+    QCOMPARE(f.server.requestCount(), 1);
+    f.client.close();
+    QCOMPARE(f.client.state(), SseClient::Closed);
 }
 
 // Random bytes instead of a status line: QNAM reports a protocol failure, which the client
 // retries as a connection error; maxRetries then ends it.
 void tst_HostileBytes::garbageInsteadOfHttp()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.setHandler([](const Request &) {
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.setHandler([](const Request &) {
         return Response::raw("\x16\x03\x01\x00\xff" + garbage(4, 4096, {})).close();
     });
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    client.setMaxRetries(2);
-    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
-    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
-    QSignalSpy openedSpy(&client, &SseClient::opened);
-    QSignalSpy closedSpy(&client, &SseClient::closed);
-    client.open();
-    QVERIFY(closedSpy.wait(Timeout));
+    f.client.setMaxRetries(2);
+    f.client.open();
+    QVERIFY(f.closedSpy.wait(Timeout));
 
-    QCOMPARE(errorsOf(errorSpy),
+    QCOMPARE(errorsOf(f.errorSpy),
              Errors({SseClient::ConnectionError, SseClient::ConnectionError,
                      SseClient::ConnectionError, SseClient::RetriesExhaustedError}));
-    QCOMPARE(argsOf(scheduledSpy, 1), QList<int>({50, 100}));
-    QCOMPARE(openedSpy.size(), 0);
-    QCOMPARE(client.state(), SseClient::Failed);
-    QCOMPARE(client.httpStatus(), 0);
-    QVERIFY2(client.errorString().startsWith(u"Gave up after 3 attempt(s) in a row: "_s),
-             qPrintable(client.errorString()));
+    QCOMPARE(argsOf(f.scheduledSpy, 1), QList<int>({50, 100}));
+    QCOMPARE(f.openedSpy.size(), 0);
+    QCOMPARE(f.client.state(), SseClient::Failed);
+    QCOMPARE(f.client.httpStatus(), 0);
+    QVERIFY2(f.client.errorString().startsWith(u"Gave up after 3 attempt(s) in a row: "_s),
+             qPrintable(f.client.errorString()));
     // Qt 6.4 itself sends a request up to 4 times when the answer is not HTTP ("Connection
     // closed"), before the client sees the error.
-    QVERIFY2(server.requestCount() >= 3 && server.requestCount() <= 12,
-             QByteArray::number(server.requestCount()));
+    QVERIFY2(f.server.requestCount() >= 3 && f.server.requestCount() <= 12,
+             QByteArray::number(f.server.requestCount()));
 }
 
 void tst_HostileBytes::invalidUtf8_data()
@@ -203,37 +194,33 @@ void tst_HostileBytes::invalidUtf8()
 
     const QByteArray stream = ": " + bytes + "\nevent: " + bytes + "\nid: " + bytes
             + "\ndata: " + bytes + "\n\ndata: ok\n\n";
-    SseTestServer server;
-    QVERIFY(server.listen());
+    SseClientFixture f;
+    QVERIFY(f.start());
     Response response = Response::sse().chunked();
     if (writeSize > 0)
         response.sendSlowly(stream, writeSize, 0);
     else
         response.send(stream);
-    server.enqueue(response.holdOpen());
+    f.server.enqueue(response.holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    QSignalSpy commentSpy(&client, &SseClient::commentReceived);
-    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
-    client.open();
-    QTRY_COMPARE_WITH_TIMEOUT(eventSpy.size(), 2, Timeout);
+    QSignalSpy commentSpy(&f.client, &SseClient::commentReceived);
+    f.client.open();
+    QTRY_COMPARE_WITH_TIMEOUT(f.eventSpy.size(), 2, Timeout);
 
-    const SseEvent first = eventSpy.at(0).at(0).value<SseEvent>();
+    const SseEvent first = f.eventSpy.at(0).at(0).value<SseEvent>();
     QCOMPARE(first.data(), text);
     QCOMPARE(first.type(), text);
     QCOMPARE(first.lastEventId(), text);
-    const SseEvent second = eventSpy.at(1).at(0).value<SseEvent>();
+    const SseEvent second = f.eventSpy.at(1).at(0).value<SseEvent>();
     QCOMPARE(second.data(), u"ok"_s);
     QCOMPARE(second.type(), u"message"_s);
     QCOMPARE(second.lastEventId(), text);
-    QCOMPARE(client.lastEventId(), text);
+    QCOMPARE(f.client.lastEventId(), text);
     QCOMPARE(commentSpy.size(), 1);
     QCOMPARE(commentSpy.at(0).at(0).toString(), u" "_s + text);
-    QCOMPARE(errorSpy.size(), 0);
-    QCOMPARE(client.state(), SseClient::Open);
-    client.close();
+    QCOMPARE(f.errorSpy.size(), 0);
+    QCOMPARE(f.client.state(), SseClient::Open);
+    f.client.close();
 }
 
 QTEST_MAIN(tst_HostileBytes)

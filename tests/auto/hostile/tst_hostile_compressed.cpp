@@ -160,24 +160,21 @@ void tst_HostileCompressed::encodings()
     QFETCH(QByteArray, body);
     QFETCH(bool, readable);
 
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::sse().header("Content-Encoding", coding).send(body).holdOpen());
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    client.open();
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::sse().header("Content-Encoding", coding).send(body).holdOpen());
+    f.client.open();
     if (readable) {
-        QTRY_COMPARE_WITH_TIMEOUT(eventSpy.size(), 2, Timeout);
-        QCOMPARE(dataOf(eventSpy), QStringList({u"a"_s, u"b"_s}));
-        QCOMPARE(server.requests().first().header("Accept-Encoding"), "gzip, deflate");
+        QTRY_COMPARE_WITH_TIMEOUT(f.eventSpy.size(), 2, Timeout);
+        QCOMPARE(dataOf(f.eventSpy), QStringList({u"a"_s, u"b"_s}));
+        QCOMPARE(f.server.requests().first().header("Accept-Encoding"), "gzip, deflate");
         return;
     }
-    QTRY_COMPARE_WITH_TIMEOUT(client.state(), SseClient::Failed, Timeout);
-    QCOMPARE(client.error(), SseClient::ConnectionError);
-    QCOMPARE(client.errorString(),
+    QTRY_COMPARE_WITH_TIMEOUT(f.client.state(), SseClient::Failed, Timeout);
+    QCOMPARE(f.client.error(), SseClient::ConnectionError);
+    QCOMPARE(f.client.errorString(),
              u"Unsupported Content-Encoding \"br\" (the client asked for gzip, deflate)"_s);
-    QCOMPARE(eventSpy.size(), 0);
+    QCOMPARE(f.eventSpy.size(), 0);
 }
 
 QTEST_MAIN(tst_HostileCompressed)

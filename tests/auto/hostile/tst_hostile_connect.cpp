@@ -118,47 +118,42 @@ void tst_HostileConnect::headSlowly()
     QFETCH(int, connectTimeout);
     QFETCH(bool, opens);
 
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.setHandler([intervalMs](const Request &) {
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.setHandler([intervalMs](const Request &) {
         return Response::sse().headSlowly(intervalMs).send("data: x\n\n").holdOpen();
     });
-    QSignalSpy closedConnections(&server, &SseTestServer::connectionClosed);
+    QSignalSpy closedConnections(&f.server, &SseTestServer::connectionClosed);
     const qsizetype headSize = 96; // "HTTP/1.1 200 OK\r\n" ... "Connection: close\r\n\r\n"
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    client.setConnectTimeout(connectTimeout);
-    client.setMaxRetries(0);
-    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    QSignalSpy closedSpy(&client, &SseClient::closed);
+    f.client.setConnectTimeout(connectTimeout);
+    f.client.setMaxRetries(0);
     QElapsedTimer clock;
     clock.start();
-    client.open();
+    f.client.open();
 
     if (opens) {
-        QVERIFY(eventSpy.wait(Timeout));
-        QCOMPARE(dataOf(eventSpy), QStringList {u"x"_s});
-        QCOMPARE(errorSpy.size(), 0);
-        QCOMPARE(client.state(), SseClient::Open);
-        QCOMPARE(server.bytesWritten(0), headSize + 9);
+        QVERIFY(f.eventSpy.wait(Timeout));
+        QCOMPARE(dataOf(f.eventSpy), QStringList {u"x"_s});
+        QCOMPARE(f.errorSpy.size(), 0);
+        QCOMPARE(f.client.state(), SseClient::Open);
+        QCOMPARE(f.server.bytesWritten(0), headSize + 9);
         // Timers do not fire early: the head took at least its 95 intervals.
         QVERIFY2(clock.elapsed() >= (headSize - 1) * intervalMs,
                  QByteArray::number(clock.elapsed()));
-        client.close();
+        f.client.close();
         return;
     }
-    QVERIFY(closedSpy.wait(Timeout));
-    QCOMPARE(errorsOf(errorSpy),
+    QVERIFY(f.closedSpy.wait(Timeout));
+    QCOMPARE(errorsOf(f.errorSpy),
              Errors({SseClient::TimeoutError, SseClient::RetriesExhaustedError}));
     QCOMPARE(
-            client.errorString(),
+            f.client.errorString(),
             u"Gave up after 1 attempt(s) in a row: No response within %1 ms"_s.arg(connectTimeout));
-    QCOMPARE(eventSpy.size(), 0);
+    QCOMPARE(f.eventSpy.size(), 0);
     QTRY_COMPARE_WITH_TIMEOUT(closedConnections.size(), 1, Timeout); // the client hung up
     // Part of the head had arrived: it did not hold the timeout off.
-    const qint64 sent = server.bytesWritten(0);
+    const qint64 sent = f.server.bytesWritten(0);
     QVERIFY2(sent >= 2 && sent < headSize, QByteArray::number(sent));
 }
 

@@ -41,43 +41,39 @@ private Q_SLOTS:
 
 void tst_HostileFlood::millionComments()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::sse()
-                           .chunked()
-                           .generate(qint64(CommentCount) * CommentSize, commentsAt)
-                           .send("data: after\n\n")
-                           .holdOpen());
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::sse()
+                             .chunked()
+                             .generate(qint64(CommentCount) * CommentSize, commentsAt)
+                             .send("data: after\n\n")
+                             .holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    client.setIdleTimeout(5000); // comments are traffic: it never fires
-    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
+    f.client.setIdleTimeout(5000); // comments are traffic: it never fires
     int comments = 0;
     int outOfOrder = 0; // comments that are not the next number
     int commentsAtEvent = -1;
-    connect(&client, &SseClient::commentReceived, this, [&](const QString &comment) {
+    connect(&f.client, &SseClient::commentReceived, this, [&](const QString &comment) {
         if (comment.toInt() != comments || comment.size() != 7)
             ++outOfOrder;
         ++comments;
     });
-    connect(&client, &SseClient::eventReceived, this, [&] { commentsAtEvent = comments; });
+    connect(&f.client, &SseClient::eventReceived, this, [&] { commentsAtEvent = comments; });
     PeakMemory memory;
     QElapsedTimer clock;
     clock.start();
-    client.open();
-    QVERIFY(eventSpy.wait(Timeout));
+    f.client.open();
+    QVERIFY(f.eventSpy.wait(Timeout));
     const qint64 elapsed = clock.elapsed();
     const qint64 growth = memory.growth();
 
     QCOMPARE(comments, CommentCount);
     QCOMPARE(outOfOrder, 0);
     QCOMPARE(commentsAtEvent, CommentCount); // the event came after all of them
-    QCOMPARE(dataOf(eventSpy), QStringList {u"after"_s});
-    QCOMPARE(errorSpy.size(), 0);
-    QCOMPARE(client.state(), SseClient::Open);
-    QCOMPARE(client.byteCount(), qint64(CommentCount) * CommentSize + 13);
+    QCOMPARE(dataOf(f.eventSpy), QStringList {u"after"_s});
+    QCOMPARE(f.errorSpy.size(), 0);
+    QCOMPARE(f.client.state(), SseClient::Open);
+    QCOMPARE(f.client.byteCount(), qint64(CommentCount) * CommentSize + 13);
     qInfo("1,000,000 comments in %lld ms, peak memory growth %.1f MiB (%s)", elapsed,
           double(growth) / MiB, memory.exact() ? "VmHWM" : "sampled");
     // Measured 4.5 MiB (18 MiB before QNAM's read buffer was limited); a per-comment leak of a
@@ -85,7 +81,7 @@ void tst_HostileFlood::millionComments()
     if (PeakMemory::meaningful())
         QVERIFY2(growth < 16 * MiB, qPrintable(u"%1 MiB"_s.arg(double(growth) / MiB)));
     QVERIFY2(elapsed < 20000, QByteArray::number(elapsed)); // a few hundred ms here
-    client.close();
+    f.client.close();
 }
 
 void tst_HostileFlood::endlessBlankLines_data()
@@ -105,59 +101,54 @@ void tst_HostileFlood::endlessBlankLines()
     constexpr int IdleMs = 200;
     constexpr qint64 Flood = 64 * MiB;
 
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::sse()
-                           .chunked()
-                           .send("data: before" + lineEnd + lineEnd)
-                           .repeat(lineEnd + lineEnd + lineEnd, -1));
-    QSignalSpy closedConnections(&server, &SseTestServer::connectionClosed);
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::sse()
+                             .chunked()
+                             .send("data: before" + lineEnd + lineEnd)
+                             .repeat(lineEnd + lineEnd + lineEnd, -1));
+    QSignalSpy closedConnections(&f.server, &SseTestServer::connectionClosed);
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    client.setIdleTimeout(IdleMs);
-    QSignalSpy stateSpy(&client, &SseClient::stateChanged);
-    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    QSignalSpy commentSpy(&client, &SseClient::commentReceived);
-    QSignalSpy closedSpy(&client, &SseClient::closed);
+    f.client.setIdleTimeout(IdleMs);
+    QSignalSpy commentSpy(&f.client, &SseClient::commentReceived);
     PeakMemory memory;
     QElapsedTimer clock;
     clock.start();
-    client.open();
+    f.client.open();
     // At least 64 MiB and 5 idle periods of blank lines.
     QTRY_VERIFY2_WITH_TIMEOUT(
-            client.byteCount() > Flood && clock.elapsed() > 5 * IdleMs,
-            qPrintable(u"%1 bytes in %2 ms, %3 errors, last: %4"_s.arg(client.byteCount())
+            f.client.byteCount() > Flood && clock.elapsed() > 5 * IdleMs,
+            qPrintable(u"%1 bytes in %2 ms, %3 errors, last: %4"_s.arg(f.client.byteCount())
                                .arg(clock.elapsed())
-                               .arg(errorSpy.size())
-                               .arg(client.errorString())),
+                               .arg(f.errorSpy.size())
+                               .arg(f.client.errorString())),
             Timeout);
     const qint64 growth = memory.growth();
 
-    QCOMPARE(dataOf(eventSpy), QStringList {u"before"_s});
+    QCOMPARE(dataOf(f.eventSpy), QStringList {u"before"_s});
     QCOMPARE(commentSpy.size(), 0);
-    QCOMPARE(errorSpy.size(), 0); // no TimeoutError: the blank lines are traffic
-    QCOMPARE(client.state(), SseClient::Open);
-    QCOMPARE(statesOf(stateSpy), QList<SseClient::State>({SseClient::Connecting, SseClient::Open}));
+    QCOMPARE(f.errorSpy.size(), 0); // no TimeoutError: the blank lines are traffic
+    QCOMPARE(f.client.state(), SseClient::Open);
+    QCOMPARE(statesOf(f.stateSpy),
+             QList<SseClient::State>({SseClient::Connecting, SseClient::Open}));
     qInfo("%.0f MiB of blank lines in %lld ms, peak memory growth %.1f MiB (%s)",
-          double(client.byteCount()) / MiB, clock.elapsed(), double(growth) / MiB,
+          double(f.client.byteCount()) / MiB, clock.elapsed(), double(growth) / MiB,
           memory.exact() ? "VmHWM" : "sampled");
     // The client holds nothing for blank lines, and QNAM no more than its read buffer (1 MiB):
     // measured 0-7 MiB, also under load (16-80 MiB before the read buffer was limited).
     if (PeakMemory::meaningful())
         QVERIFY2(growth < 16 * MiB, qPrintable(u"%1 MiB"_s.arg(double(growth) / MiB)));
 
-    client.close();
-    QCOMPARE(client.state(), SseClient::Closed);
-    QCOMPARE(closedSpy.size(), 1);
-    QCOMPARE(client.error(), SseClient::NoError);
+    f.client.close();
+    QCOMPARE(f.client.state(), SseClient::Closed);
+    QCOMPARE(f.closedSpy.size(), 1);
+    QCOMPARE(f.client.error(), SseClient::NoError);
     QTRY_COMPARE_WITH_TIMEOUT(closedConnections.size(), 1, Timeout); // the client hung up
-    const qint64 sent = server.bytesWritten(0);
+    const qint64 sent = f.server.bytesWritten(0);
     QVERIFY(sent > Flood);
-    QVERIFY(!eventSpy.wait(Quiet)); // and nothing follows
-    QCOMPARE(server.bytesWritten(0), sent);
-    QCOMPARE(server.requestCount(), 1);
+    QVERIFY(!f.eventSpy.wait(Quiet)); // and nothing follows
+    QCOMPARE(f.server.bytesWritten(0), sent);
+    QCOMPARE(f.server.requestCount(), 1);
 }
 
 QTEST_MAIN(tst_HostileFlood)

@@ -101,27 +101,23 @@ void tst_SseClientBackoff::connectionRefusedBackoff()
 
 void tst_SseClientBackoff::openedStreamResetsBackoff()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::status(503, "busy"));
-    server.enqueue(Response::status(503, "busy"));
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::status(503, "busy"));
+    f.server.enqueue(Response::status(503, "busy"));
     // opens, lives longer than ShortStreamMs, then ends
-    server.enqueue(endingStream("data: a\n\n").pause(QtSsePrivate::ShortStreamMs + 100));
-    server.enqueue(Response::status(503, "busy"));
-    server.enqueue(Response::status(503, "busy"));
-    server.enqueue(Response::sse().send("data: b\n\n").holdOpen());
+    f.server.enqueue(endingStream("data: a\n\n").pause(QtSsePrivate::ShortStreamMs + 100));
+    f.server.enqueue(Response::status(503, "busy"));
+    f.server.enqueue(Response::status(503, "busy"));
+    f.server.enqueue(Response::sse().send("data: b\n\n").holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    client.open();
-    TRY_COMPARE(eventSpy.size(), 2);
+    f.client.open();
+    TRY_COMPARE(f.eventSpy.size(), 2);
     // failures grow the delay; the opened stream resets it: its end waits reconnectionTime
-    QCOMPARE(argsOf(scheduledSpy, 1), QList<int>({50, 100, 50, 50, 100}));
-    QCOMPARE(argsOf(scheduledSpy, 0), QList<int>({1, 2, 1, 2, 3}));
-    QCOMPARE(client.reconnectAttempt(), 0);
-    client.close();
+    QCOMPARE(argsOf(f.scheduledSpy, 1), QList<int>({50, 100, 50, 50, 100}));
+    QCOMPARE(argsOf(f.scheduledSpy, 0), QList<int>({1, 2, 1, 2, 3}));
+    QCOMPARE(f.client.reconnectAttempt(), 0);
+    f.client.close();
 }
 
 // ---- 9. retry: and jitter -------------------------------------------------------------------
@@ -130,23 +126,19 @@ void tst_SseClientBackoff::openedStreamResetsBackoff()
 // it as a failure would (the attempt count, for maxRetries, does reset).
 void tst_SseClientBackoff::shortStreamsGrowBackoff()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::status(503, "busy"));
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::status(503, "busy"));
     for (int i = 0; i < 3; ++i)
-        server.enqueue(endingStream("data: a\n\n")); // opens, ends at once
-    server.enqueue(Response::status(503, "busy"));
-    server.enqueue(Response::sse().send("data: b\n\n").holdOpen());
+        f.server.enqueue(endingStream("data: a\n\n")); // opens, ends at once
+    f.server.enqueue(Response::status(503, "busy"));
+    f.server.enqueue(Response::sse().send("data: b\n\n").holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    client.open();
-    TRY_COMPARE(eventSpy.size(), 4);
-    QCOMPARE(argsOf(scheduledSpy, 1), QList<int>({50, 100, 200, 400, 800}));
-    QCOMPARE(argsOf(scheduledSpy, 0), QList<int>({1, 1, 1, 1, 2}));
-    client.close();
+    f.client.open();
+    TRY_COMPARE(f.eventSpy.size(), 4);
+    QCOMPARE(argsOf(f.scheduledSpy, 1), QList<int>({50, 100, 200, 400, 800}));
+    QCOMPARE(argsOf(f.scheduledSpy, 0), QList<int>({1, 1, 1, 1, 2}));
+    f.client.close();
 }
 
 // 503 with "Retry-After: 0" (or an HTTP date in the past: clock skew) is a floor of nothing: the
@@ -154,77 +146,68 @@ void tst_SseClientBackoff::shortStreamsGrowBackoff()
 // cap, then one per cap (here 50, 100, 200, 400, 400 ms: 2.5 attempts/s, not ~1,800).
 void tst_SseClientBackoff::retryAfterZeroBacksOff()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.setHandler([](const Request &request) {
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.setHandler([](const Request &request) {
         return Response::status(503, "busy")
                 .header("Retry-After",
                         request.connection % 2 ? "Thu, 01 Jan 1970 00:00:00 GMT" : "0");
     });
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    client.setMaxRetryDelay(400);
-    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
-    client.open();
-    TRY_VERIFY(scheduledSpy.size() >= 6);
-    client.close();
-    QCOMPARE(argsOf(scheduledSpy, 1).mid(0, 6), QList<int>({50, 100, 200, 400, 400, 400}));
+    f.client.setMaxRetryDelay(400);
+    f.client.open();
+    TRY_VERIFY(f.scheduledSpy.size() >= 6);
+    f.client.close();
+    QCOMPARE(argsOf(f.scheduledSpy, 1).mid(0, 6), QList<int>({50, 100, 200, 400, 400, 400}));
 }
 
 // "retry: 0" (or anything below 100 ms) from a server sets 100 ms: with streams that end at once
 // the delays then grow from there instead of a busy loop.
 void tst_SseClientBackoff::serverRetryFloor()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.setHandler([](const Request &) { return endingStream("retry: 0\ndata: a\n\n"); });
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.setHandler([](const Request &) { return endingStream("retry: 0\ndata: a\n\n"); });
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    client.setMaxRetryDelay(1000);
-    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
-    client.open();
-    TRY_VERIFY(scheduledSpy.size() >= 6);
-    client.close();
-    QCOMPARE(client.serverReconnectionTime(), int(QtSsePrivate::MinServerRetryMs));
-    QCOMPARE(client.reconnectionTime(), 50); // the application's, as configure() set it
-    QCOMPARE(argsOf(scheduledSpy, 1).mid(0, 6), QList<int>({100, 200, 400, 800, 1000, 1000}));
+    f.client.setMaxRetryDelay(1000);
+    f.client.open();
+    TRY_VERIFY(f.scheduledSpy.size() >= 6);
+    f.client.close();
+    QCOMPARE(f.client.serverReconnectionTime(), int(QtSsePrivate::MinServerRetryMs));
+    QCOMPARE(f.client.reconnectionTime(), 50); // the application's, as configure() set it
+    QCOMPARE(argsOf(f.scheduledSpy, 1).mid(0, 6), QList<int>({100, 200, 400, 800, 1000, 1000}));
 }
 
 void tst_SseClientBackoff::serverRetryField()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(endingStream("retry: 180\ndata: a\n\n"));
-    server.enqueue(Response::sse().holdOpen());
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(endingStream("retry: 180\ndata: a\n\n"));
+    f.server.enqueue(Response::sse().holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    QCOMPARE(client.serverReconnectionTime(), -1);
-    QSignalSpy serverTimeSpy(&client, &SseClient::serverReconnectionTimeChanged);
-    QSignalSpy timeSpy(&client, &SseClient::reconnectionTimeChanged);
-    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
-    client.open();
-    QVERIFY(scheduledSpy.wait(Timeout));
+    QCOMPARE(f.client.serverReconnectionTime(), -1);
+    QSignalSpy serverTimeSpy(&f.client, &SseClient::serverReconnectionTimeChanged);
+    QSignalSpy timeSpy(&f.client, &SseClient::reconnectionTimeChanged);
+    f.client.open();
+    QVERIFY(f.scheduledSpy.wait(Timeout));
     QCOMPARE(argsOf(serverTimeSpy, 0), QList<int> {180});
-    QCOMPARE(client.serverReconnectionTime(), 180);
+    QCOMPARE(f.client.serverReconnectionTime(), 180);
     // The application's setting stays: it applies again after the next open().
-    QCOMPARE(client.reconnectionTime(), 50);
+    QCOMPARE(f.client.reconnectionTime(), 50);
     QCOMPARE(timeSpy.size(), 0);
-    QCOMPARE(argsOf(scheduledSpy, 1), QList<int> {180});
-    TRY_COMPARE(client.state(), SseClient::Open);
-    QCOMPARE(server.requestCount(), 2);
-    client.close();
-    QCOMPARE(client.serverReconnectionTime(), 180); // until open()
-    server.enqueue(endingStream("data: b\n\n"));
-    server.enqueue(Response::sse().holdOpen());
-    client.open();
-    QCOMPARE(client.serverReconnectionTime(), -1);
+    QCOMPARE(argsOf(f.scheduledSpy, 1), QList<int> {180});
+    TRY_COMPARE(f.client.state(), SseClient::Open);
+    QCOMPARE(f.server.requestCount(), 2);
+    f.client.close();
+    QCOMPARE(f.client.serverReconnectionTime(), 180); // until open()
+    f.server.enqueue(endingStream("data: b\n\n"));
+    f.server.enqueue(Response::sse().holdOpen());
+    f.client.open();
+    QCOMPARE(f.client.serverReconnectionTime(), -1);
     QCOMPARE(argsOf(serverTimeSpy, 0), QList<int>({180, -1}));
-    QVERIFY(scheduledSpy.wait(Timeout));
-    QCOMPARE(argsOf(scheduledSpy, 1).last(), 50); // the application's again
-    client.close();
+    QVERIFY(f.scheduledSpy.wait(Timeout));
+    QCOMPARE(argsOf(f.scheduledSpy, 1).last(), 50); // the application's again
+    f.client.close();
 }
 
 void tst_SseClientBackoff::jitterRange_data()
@@ -239,28 +222,25 @@ void tst_SseClientBackoff::jitterRange()
     QFETCH(bool, failures);
     constexpr int samples = 6;
 
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.setHandler([failures](const Request &) {
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.setHandler([failures](const Request &) {
         // Streams that end at once grow the delay as failures do; at the cap (here the server's
         // retry:, 100 ms, at least that) the base stays, and only the jitter spreads it.
         return failures ? Response::status(503, "busy") : endingStream("retry: 100\ndata: x\n\n");
     });
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    client.setReconnectionTime(40);
-    client.setMaxRetryDelay(100);
-    client.setJitterEnabled(true);
-    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
-    client.open();
-    TRY_VERIFY(scheduledSpy.size() >= samples);
-    client.close();
+    f.client.setReconnectionTime(40);
+    f.client.setMaxRetryDelay(100);
+    f.client.setJitterEnabled(true);
+    f.client.open();
+    TRY_VERIFY(f.scheduledSpy.size() >= samples);
+    f.client.close();
 
     QtSsePrivate::Backoff policy;
     policy.reconnectionTime = 40;
     policy.maxDelay = 100;
-    const QList<int> delays = argsOf(scheduledSpy, 1).mid(0, samples);
+    const QList<int> delays = argsOf(f.scheduledSpy, 1).mid(0, samples);
     bool lengthened = false;
     QSet<int> distinct;
     for (int i = 0; i < samples; ++i) {

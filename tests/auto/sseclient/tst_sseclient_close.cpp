@@ -128,56 +128,48 @@ void tst_SseClientClose::deleteInState()
 
 void tst_SseClientClose::reconnectNowWhileReconnecting()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::status(503, "busy"));
-    server.enqueue(Response::sse().holdOpen());
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::status(503, "busy"));
+    f.server.enqueue(Response::sse().holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    client.setReconnectionTime(60000); // far beyond the test's patience
-    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
-    QSignalSpy openedSpy(&client, &SseClient::opened);
-    client.open();
-    QVERIFY(scheduledSpy.wait(Timeout));
-    QCOMPARE(scheduledSpy.at(0).at(1).toInt(), 60000);
-    QCOMPARE(client.state(), SseClient::Reconnecting);
-    client.reconnectNow();
-    QCOMPARE(client.state(), SseClient::Connecting);
-    QVERIFY(!client.nextRetryTime().isValid());
-    QVERIFY(openedSpy.wait(Timeout));
-    QCOMPARE(server.requestCount(), 2);
-    QCOMPARE(scheduledSpy.size(), 1);
-    client.close();
+    f.client.setReconnectionTime(60000); // far beyond the test's patience
+    f.client.open();
+    QVERIFY(f.scheduledSpy.wait(Timeout));
+    QCOMPARE(f.scheduledSpy.at(0).at(1).toInt(), 60000);
+    QCOMPARE(f.client.state(), SseClient::Reconnecting);
+    f.client.reconnectNow();
+    QCOMPARE(f.client.state(), SseClient::Connecting);
+    QVERIFY(!f.client.nextRetryTime().isValid());
+    QVERIFY(f.openedSpy.wait(Timeout));
+    QCOMPARE(f.server.requestCount(), 2);
+    QCOMPARE(f.scheduledSpy.size(), 1);
+    f.client.close();
 }
 
 void tst_SseClientClose::reconnectNowWhileOpen()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::sse().send("id: 5\ndata: a\n\n").holdOpen());
-    server.enqueue(Response::sse().send("data: b\n\n").holdOpen());
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::sse().send("id: 5\ndata: a\n\n").holdOpen());
+    f.server.enqueue(Response::sse().send("data: b\n\n").holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    QSignalSpy disconnectedSpy(&client, &SseClient::disconnected);
-    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
-    QSignalSpy closedConnections(&server, &SseTestServer::connectionClosed);
-    client.open();
-    QVERIFY(eventSpy.wait(Timeout));
-    client.reconnectNow();
+    QSignalSpy disconnectedSpy(&f.client, &SseClient::disconnected);
+    QSignalSpy closedConnections(&f.server, &SseTestServer::connectionClosed);
+    f.client.open();
+    QVERIFY(f.eventSpy.wait(Timeout));
+    f.client.reconnectNow();
     QCOMPARE(disconnectedSpy.size(), 1);
-    QCOMPARE(client.state(), SseClient::Connecting);
-    TRY_COMPARE(eventSpy.size(), 2);
-    QCOMPARE(dataOf(eventSpy), QStringList({u"a"_s, u"b"_s}));
-    QCOMPARE(server.requestCount(), 2);
-    QCOMPARE(server.requests().at(1).header("Last-Event-ID"), "5");
-    QCOMPARE(scheduledSpy.size(), 0);
+    QCOMPARE(f.client.state(), SseClient::Connecting);
+    TRY_COMPARE(f.eventSpy.size(), 2);
+    QCOMPARE(dataOf(f.eventSpy), QStringList({u"a"_s, u"b"_s}));
+    QCOMPARE(f.server.requestCount(), 2);
+    QCOMPARE(f.server.requests().at(1).header("Last-Event-ID"), "5");
+    QCOMPARE(f.scheduledSpy.size(), 0);
     TRY_VERIFY(!closedConnections.isEmpty());
     QCOMPARE(closedConnections.at(0).at(0).toInt(), 0); // the first stream was ended
-    QCOMPARE(client.state(), SseClient::Open);
-    client.close();
+    QCOMPARE(f.client.state(), SseClient::Open);
+    f.client.close();
 }
 
 QTEST_MAIN(tst_SseClientClose)

@@ -27,29 +27,26 @@ static const QByteArray chatBody =
 // A body without a method: sent as a GET with that body, as asked, with a warning that says so.
 void tst_SseClientMethods::getWithBodyWarns()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::sse().send("data: a\n\n").holdOpen());
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    client.setBody("q=1");
-    QCOMPARE(client.method(), "GET");
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::sse().send("data: a\n\n").holdOpen());
+    f.client.setBody("q=1");
+    QCOMPARE(f.client.method(), "GET");
     QTest::ignoreMessage(
             QtWarningMsg,
             QRegularExpression(u"a body with the GET method .* setMethod\\(\"POST\"\\)"_s));
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    client.open();
-    QVERIFY(eventSpy.wait(Timeout));
-    QCOMPARE(server.requests().at(0).method, "GET");
-    QCOMPARE(server.requests().at(0).body, "q=1");
-    client.close();
+    f.client.open();
+    QVERIFY(f.eventSpy.wait(Timeout));
+    QCOMPARE(f.server.requests().at(0).method, "GET");
+    QCOMPARE(f.server.requests().at(0).body, "q=1");
+    f.client.close();
     // With a method, or without a body: nothing to say.
-    client.setMethod("POST");
-    server.enqueue(Response::sse().send("data: b\n\n").holdOpen());
+    f.client.setMethod("POST");
+    f.server.enqueue(Response::sse().send("data: b\n\n").holdOpen());
     QTest::failOnWarning(QRegularExpression(u"GET method"_s));
-    client.open();
-    QVERIFY(eventSpy.wait(Timeout));
-    client.close();
+    f.client.open();
+    QVERIFY(f.eventSpy.wait(Timeout));
+    f.client.close();
 }
 
 static void configureChat(SseClient &client, const QUrl &url)
@@ -63,26 +60,19 @@ static void configureChat(SseClient &client, const QUrl &url)
 
 void tst_SseClientMethods::postStreamEndNotResent()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(endingStream("data: {\"delta\":\"Hel\"}\n\n"
-                                "data: {\"delta\":\"lo\"}\n\n"
-                                "data: [DONE]\n\n"));
-    server.setHandler([](const Request &) { return Response::sse().holdOpen(); });
+    SseClientFixture f;
+    QVERIFY(f.server.listen());
+    f.answerFirstThenHold(endingStream("data: {\"delta\":\"Hel\"}\n\n"
+                                       "data: {\"delta\":\"lo\"}\n\n"
+                                       "data: [DONE]\n\n"));
 
-    SseClient client;
-    configureChat(client, server.url(u"/v1/chat/completions"_s));
-    QCOMPARE(client.method(), "POST");
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    QSignalSpy disconnectedSpy(&client, &SseClient::disconnected);
-    QSignalSpy closedSpy(&client, &SseClient::closed);
-    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
-    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
-    QSignalSpy requestSpy(&server, &SseTestServer::requestReceived);
-    client.open();
-    QVERIFY(closedSpy.wait(Timeout));
+    configureChat(f.client, f.server.url(u"/v1/chat/completions"_s));
+    QCOMPARE(f.client.method(), "POST");
+    QSignalSpy disconnectedSpy(&f.client, &SseClient::disconnected);
+    f.client.open();
+    QVERIFY(f.closedSpy.wait(Timeout));
 
-    const Request r = server.requests().at(0);
+    const Request r = f.server.requests().at(0);
     QCOMPARE(r.method, "POST");
     QCOMPARE(r.target, "/v1/chat/completions");
     QCOMPARE(r.body, chatBody);
@@ -90,42 +80,37 @@ void tst_SseClientMethods::postStreamEndNotResent()
     QCOMPARE(r.header("Authorization"), "Bearer sk-test");
     QCOMPARE(r.header("Accept"), "text/event-stream");
 
-    const QList<SseEvent> events = eventsOf(eventSpy);
+    const QList<SseEvent> events = eventsOf(f.eventSpy);
     QCOMPARE(events.size(), 3);
     QCOMPARE(events.at(0).json().toObject().value("delta"_L1).toString(), u"Hel"_s);
     QCOMPARE(events.at(1).json().toObject().value("delta"_L1).toString(), u"lo"_s);
     QCOMPARE(events.at(2).data(), u"[DONE]"_s);
 
-    QCOMPARE(client.state(), SseClient::Closed);
-    QCOMPARE(client.error(), SseClient::NoError);
-    QCOMPARE(errorSpy.size(), 0);
+    QCOMPARE(f.client.state(), SseClient::Closed);
+    QCOMPARE(f.client.error(), SseClient::NoError);
+    QCOMPARE(f.errorSpy.size(), 0);
     QCOMPARE(disconnectedSpy.size(), 1);
-    QCOMPARE(scheduledSpy.size(), 0);
-    QVERIFY(!requestSpy.wait(Quiet));
-    QCOMPARE(server.requestCount(), 1);
+    QCOMPARE(f.scheduledSpy.size(), 0);
+    QVERIFY(!f.requestSpy.wait(Quiet));
+    QCOMPARE(f.server.requestCount(), 1);
 }
 
 void tst_SseClientMethods::postErrorNotResent()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::status(503, "overloaded"));
-    server.setHandler([](const Request &) { return Response::sse().holdOpen(); });
+    SseClientFixture f;
+    QVERIFY(f.server.listen());
+    f.answerFirstThenHold(Response::status(503, "overloaded"));
 
-    SseClient client;
-    configureChat(client, server.url(u"/v1/chat/completions"_s));
-    QSignalSpy closedSpy(&client, &SseClient::closed);
-    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
-    QSignalSpy requestSpy(&server, &SseTestServer::requestReceived);
-    client.open();
-    QVERIFY(closedSpy.wait(Timeout));
-    QCOMPARE(client.state(), SseClient::Failed);
-    QCOMPARE(client.error(), SseClient::HttpStatusError);
-    QCOMPARE(client.httpStatus(), 503);
-    QCOMPARE(client.errorBody(), "overloaded");
-    QCOMPARE(scheduledSpy.size(), 0);
-    QVERIFY(!requestSpy.wait(Quiet));
-    QCOMPARE(server.requestCount(), 1);
+    configureChat(f.client, f.server.url(u"/v1/chat/completions"_s));
+    f.client.open();
+    QVERIFY(f.closedSpy.wait(Timeout));
+    QCOMPARE(f.client.state(), SseClient::Failed);
+    QCOMPARE(f.client.error(), SseClient::HttpStatusError);
+    QCOMPARE(f.client.httpStatus(), 503);
+    QCOMPARE(f.client.errorBody(), "overloaded");
+    QCOMPARE(f.scheduledSpy.size(), 0);
+    QVERIFY(!f.requestSpy.wait(Quiet));
+    QCOMPARE(f.server.requestCount(), 1);
 }
 
 void tst_SseClientMethods::retryAnyMethodResendsPost_data()
@@ -139,26 +124,26 @@ void tst_SseClientMethods::retryAnyMethodResendsPost()
 {
     QFETCH(bool, streamEnds);
 
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(streamEnds ? endingStream("id: 1\ndata: a\n\n") : Response::status(503, "busy"));
-    server.enqueue(Response::sse().holdOpen());
+    SseClientFixture f;
+    QVERIFY(f.server.listen());
+    f.server.enqueue(streamEnds ? endingStream("id: 1\ndata: a\n\n")
+                                : Response::status(503, "busy"));
+    f.server.enqueue(Response::sse().holdOpen());
 
-    SseClient client;
-    configureChat(client, server.url(u"/v1/chat/completions"_s));
-    client.setRetryAnyMethod(true);
-    client.open();
-    TRY_COMPARE(server.requestCount(), 2);
-    TRY_COMPARE(client.state(), SseClient::Open);
-    for (const Request &r : server.requests()) {
+    configureChat(f.client, f.server.url(u"/v1/chat/completions"_s));
+    f.client.setRetryAnyMethod(true);
+    f.client.open();
+    TRY_COMPARE(f.server.requestCount(), 2);
+    TRY_COMPARE(f.client.state(), SseClient::Open);
+    for (const Request &r : f.server.requests()) {
         QCOMPARE(r.method, "POST");
         QCOMPARE(r.body, chatBody);
         QCOMPARE(r.header("Content-Type"), "application/json");
         QCOMPARE(r.header("Authorization"), "Bearer sk-test");
     }
     if (streamEnds)
-        QCOMPARE(server.requests().at(1).header("Last-Event-ID"), "1");
-    client.close();
+        QCOMPARE(f.server.requests().at(1).header("Last-Event-ID"), "1");
+    f.client.close();
 }
 
 QTEST_MAIN(tst_SseClientMethods)

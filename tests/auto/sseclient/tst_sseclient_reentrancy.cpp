@@ -134,24 +134,20 @@ void tst_SseClientReentrancy::closeFromSlot()
     QFETCH(QByteArray, signal);
     QFETCH(int, nth);
 
-    SseTestServer server;
-    QVERIFY(server.listen());
-    enqueueSlotScript(server);
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    SignalLog log(&client);
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    QSignalSpy requestSpy(&server, &SseTestServer::requestReceived);
-    SlotAction action(&client, signal, nth, SlotAction::Close, &log, &server);
+    SseClientFixture f;
+    QVERIFY(f.start());
+    enqueueSlotScript(f.server);
+    SignalLog log(&f.client);
+    SlotAction action(&f.client, signal, nth, SlotAction::Close, &log, &f.server);
     QVERIFY(action.valid);
-    client.open();
+    f.client.open();
     TRY_VERIFY(action.done);
 
-    QVERIFY(client.state() == SseClient::Closed || client.state() == SseClient::Failed);
+    QVERIFY(f.client.state() == SseClient::Closed || f.client.state() == SseClient::Failed);
     const QStringList before = log.names.mid(0, action.logMark);
-    QVERIFY(!requestSpy.wait(Quiet));
-    QCOMPARE(server.requestCount(), action.requestsAtAction);
-    TRY_COMPARE(server.openConnections(), 0);
+    QVERIFY(!f.requestSpy.wait(Quiet));
+    QCOMPARE(f.server.requestCount(), action.requestsAtAction);
+    TRY_COMPARE(f.server.openConnections(), 0);
     // After close(), nothing; unless the client had already ended (Failed: close() does nothing)
     // and the slot ran inside that transition, whose closed() still follows.
     const QStringList after = log.names.mid(action.logMark);
@@ -160,10 +156,10 @@ void tst_SseClientReentrancy::closeFromSlot()
     else
         QVERIFY2(after.isEmpty(), qPrintable(u"after close(): "_s + after.join(u", "_s)));
     if (signal.startsWith("eventReceived"))
-        QCOMPARE(eventSpy.size(), 1);
-    QVERIFY(client.state() == SseClient::Closed || client.state() == SseClient::Failed);
+        QCOMPARE(f.eventSpy.size(), 1);
+    QVERIFY(f.client.state() == SseClient::Closed || f.client.state() == SseClient::Failed);
     // close() is the last thing the client did: its state and closed() were emitted by it
-    if (client.state() == SseClient::Closed && !signal.startsWith("closed"))
+    if (f.client.state() == SseClient::Closed && !signal.startsWith("closed"))
         QCOMPARE(before.mid(before.size() - 2),
                  QStringList({u"stateChanged:Closed"_s, u"closed"_s}));
 }
@@ -213,23 +209,20 @@ void tst_SseClientReentrancy::nestedEventLoopInSlot()
 {
     QFETCH(bool, streamEnds);
 
-    SseTestServer server;
-    QVERIFY(server.listen());
+    SseClientFixture f;
+    QVERIFY(f.start());
     Response r = Response::sse().chunked().send("data: 1\n\ndata: 2\n\n");
     r.pause(50).send("data: 3\n\n").pause(50).send("data: 4\n\ndata: 5\n\n");
     if (streamEnds)
         r.close();
     else
         r.pause(200).send("data: 6\n\n").holdOpen();
-    server.enqueue(r);
-    server.setHandler([](const Request &) { return Response::sse().holdOpen(); });
+    f.answerFirstThenHold(r);
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
     QStringList received;
     int depth = 0;
     bool nested = false;
-    connect(&client, &SseClient::eventReceived, this, [&](const SseEvent &e) {
+    connect(&f.client, &SseClient::eventReceived, this, [&](const SseEvent &e) {
         received.append(e.data());
         nested = nested || depth > 0;
         if (e.data() != "1"_L1)
@@ -240,13 +233,13 @@ void tst_SseClientReentrancy::nestedEventLoopInSlot()
         loop.exec();
         --depth;
     });
-    client.open();
+    f.client.open();
     TRY_VERIFY(received.size() >= (streamEnds ? 5 : 6));
     QCOMPARE(received.mid(0, 5), QStringList({u"1"_s, u"2"_s, u"3"_s, u"4"_s, u"5"_s}));
     if (!streamEnds)
         QCOMPARE(received, QStringList({u"1"_s, u"2"_s, u"3"_s, u"4"_s, u"5"_s, u"6"_s}));
     QVERIFY(!nested);
-    client.close();
+    f.client.close();
 }
 
 // close(), delete or reconnectNow() from inside a slot's nested event loop (a modal dialog whose

@@ -34,24 +34,21 @@ private Q_SLOTS:
 
 void tst_SseClientRequest::requestHeaders()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::sse().send("data: a\n\n").holdOpen());
+    SseClientFixture f;
+    QVERIFY(f.start(u"/events?topic=x"_s));
+    f.server.enqueue(Response::sse().send("data: a\n\n").holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events?topic=x"_s));
-    client.setRawHeaders({{"X-Api-Key", "k1"}, {"X-Trace", "t1"}, {"X-Remove", "r"}});
-    client.setRawHeader("X-Trace", "t2"); // replaces
-    client.setRawHeader("x-remove", {}); // removes, case-insensitively
-    client.setRawHeader("X-Added", "a");
-    QCOMPARE(client.rawHeaders(),
+    f.client.setRawHeaders({{"X-Api-Key", "k1"}, {"X-Trace", "t1"}, {"X-Remove", "r"}});
+    f.client.setRawHeader("X-Trace", "t2"); // replaces
+    f.client.setRawHeader("x-remove", {}); // removes, case-insensitively
+    f.client.setRawHeader("X-Added", "a");
+    QCOMPARE(f.client.rawHeaders(),
              Headers({{"X-Api-Key", "k1"}, {"X-Trace", "t2"}, {"X-Added", "a"}}));
-    QSignalSpy openedSpy(&client, &SseClient::opened);
-    client.open();
-    QVERIFY(openedSpy.wait(Timeout));
+    f.client.open();
+    QVERIFY(f.openedSpy.wait(Timeout));
 
-    QCOMPARE(server.requestCount(), 1);
-    const Request r = server.requests().at(0);
+    QCOMPARE(f.server.requestCount(), 1);
+    const Request r = f.server.requests().at(0);
     QCOMPARE(r.method, "GET");
     QCOMPARE(r.target, "/events?topic=x");
     QCOMPARE(r.header("Accept"), "text/event-stream");
@@ -65,72 +62,65 @@ void tst_SseClientRequest::requestHeaders()
     QVERIFY(!r.hasHeader("X-Remove"));
     QVERIFY(!r.hasHeader("Last-Event-ID")); // lastEventId is empty
     QVERIFY(r.body.isEmpty());
-    client.close();
+    f.client.close();
 }
 
 void tst_SseClientRequest::lastEventIdSentOnReconnect()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(endingStream("id: 41\ndata: a\n\nid: 42\ndata: b\n\n"));
-    server.enqueue(Response::sse().holdOpen());
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(endingStream("id: 41\ndata: a\n\nid: 42\ndata: b\n\n"));
+    f.server.enqueue(Response::sse().holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    QSignalSpy idSpy(&client, &SseClient::lastEventIdChanged);
-    client.open();
-    TRY_COMPARE(server.requestCount(), 2);
-    TRY_COMPARE(client.state(), SseClient::Open);
+    QSignalSpy idSpy(&f.client, &SseClient::lastEventIdChanged);
+    f.client.open();
+    TRY_COMPARE(f.server.requestCount(), 2);
+    TRY_COMPARE(f.client.state(), SseClient::Open);
 
-    QVERIFY(!server.requests().at(0).hasHeader("Last-Event-ID"));
-    QCOMPARE(server.requests().at(1).header("Last-Event-ID"), "42");
-    QCOMPARE(headerCount(server.requests().at(1), "Last-Event-ID"), 1);
-    QCOMPARE(client.lastEventId(), u"42"_s);
+    QVERIFY(!f.server.requests().at(0).hasHeader("Last-Event-ID"));
+    QCOMPARE(f.server.requests().at(1).header("Last-Event-ID"), "42");
+    QCOMPARE(headerCount(f.server.requests().at(1), "Last-Event-ID"), 1);
+    QCOMPARE(f.client.lastEventId(), u"42"_s);
     QCOMPARE(idSpy.size(), 2);
     QCOMPARE(idSpy.at(0).at(0).toString(), u"41"_s);
     QCOMPARE(idSpy.at(1).at(0).toString(), u"42"_s);
-    client.close();
+    f.client.close();
 }
 
 void tst_SseClientRequest::presetLastEventIdSentOnFirstRequest()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::sse().holdOpen());
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::sse().holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    QSignalSpy idSpy(&client, &SseClient::lastEventIdChanged);
-    client.setLastEventId(u"x"_s);
-    QCOMPARE(client.lastEventId(), u"x"_s);
+    QSignalSpy idSpy(&f.client, &SseClient::lastEventIdChanged);
+    f.client.setLastEventId(u"x"_s);
+    QCOMPARE(f.client.lastEventId(), u"x"_s);
     QCOMPARE(idSpy.size(), 1);
-    client.open();
-    TRY_COMPARE(client.state(), SseClient::Open);
-    QCOMPARE(server.requests().at(0).header("Last-Event-ID"), "x");
-    client.close();
+    f.client.open();
+    TRY_COMPARE(f.client.state(), SseClient::Open);
+    QCOMPARE(f.server.requests().at(0).header("Last-Event-ID"), "x");
+    f.client.close();
 }
 
 void tst_SseClientRequest::emptyIdResetsLastEventId()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(endingStream("id: 1\ndata: a\n\nid:\ndata: b\n\n"));
-    server.enqueue(Response::sse().holdOpen());
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(endingStream("id: 1\ndata: a\n\nid:\ndata: b\n\n"));
+    f.server.enqueue(Response::sse().holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    client.open();
-    TRY_COMPARE(server.requestCount(), 2);
-    TRY_COMPARE(client.state(), SseClient::Open);
+    f.client.open();
+    TRY_COMPARE(f.server.requestCount(), 2);
+    TRY_COMPARE(f.client.state(), SseClient::Open);
 
-    const QList<SseEvent> events = eventsOf(eventSpy);
+    const QList<SseEvent> events = eventsOf(f.eventSpy);
     QCOMPARE(events.size(), 2);
     QCOMPARE(events.at(0).lastEventId(), u"1"_s);
     QCOMPARE(events.at(1).lastEventId(), QString());
-    QCOMPARE(client.lastEventId(), QString());
-    QVERIFY(!server.requests().at(1).hasHeader("Last-Event-ID"));
-    client.close();
+    QCOMPARE(f.client.lastEventId(), QString());
+    QVERIFY(!f.server.requests().at(1).hasHeader("Last-Event-ID"));
+    f.client.close();
 }
 
 void tst_SseClientRequest::userLastEventIdHeaderIgnored_data()
@@ -147,23 +137,21 @@ void tst_SseClientRequest::userLastEventIdHeaderIgnored()
     QFETCH(QString, presetId);
     QFETCH(QByteArray, expected);
 
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(endingStream("data: a\n\n"));
-    server.enqueue(Response::sse().holdOpen());
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(endingStream("data: a\n\n"));
+    f.server.enqueue(Response::sse().holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    client.setRawHeader("Last-Event-ID", "from-user");
-    client.setLastEventId(presetId);
-    client.open();
-    TRY_COMPARE(server.requestCount(), 2); // the first request and a reconnect
-    for (const Request &r : server.requests()) {
+    f.client.setRawHeader("Last-Event-ID", "from-user");
+    f.client.setLastEventId(presetId);
+    f.client.open();
+    TRY_COMPARE(f.server.requestCount(), 2); // the first request and a reconnect
+    for (const Request &r : f.server.requests()) {
         QCOMPARE(r.hasHeader("Last-Event-ID"), !expected.isNull());
         QCOMPARE(headerCount(r, "Last-Event-ID"), expected.isNull() ? 0 : 1);
         QCOMPARE(r.header("Last-Event-ID"), expected);
     }
-    client.close();
+    f.client.close();
 }
 
 // ---- 2. opening -----------------------------------------------------------------------------
@@ -182,27 +170,23 @@ void tst_SseClientRequest::opensOnEventStream()
 {
     QFETCH(QByteArray, contentType);
 
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::sse()
-                           .header("Content-Type", contentType)
-                           .send("event: price\nid: 7\ndata: 1.5\n\ndata: plain\n\n")
-                           .holdOpen());
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::sse()
+                             .header("Content-Type", contentType)
+                             .send("event: price\nid: 7\ndata: 1.5\n\ndata: plain\n\n")
+                             .holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    QSignalSpy openedSpy(&client, &SseClient::opened);
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    client.open();
-    QVERIFY(openedSpy.wait(Timeout));
-    QCOMPARE(client.state(), SseClient::Open);
-    TRY_COMPARE(eventSpy.size(), 2);
-    const QList<SseEvent> events = eventsOf(eventSpy);
+    f.client.open();
+    QVERIFY(f.openedSpy.wait(Timeout));
+    QCOMPARE(f.client.state(), SseClient::Open);
+    TRY_COMPARE(f.eventSpy.size(), 2);
+    const QList<SseEvent> events = eventsOf(f.eventSpy);
     QCOMPARE(events.at(0), SseEvent(u"price"_s, u"1.5"_s, u"7"_s));
     QCOMPARE(events.at(1), SseEvent(u"message"_s, u"plain"_s, u"7"_s));
-    QCOMPARE(client.error(), SseClient::NoError);
-    QCOMPARE(client.httpStatus(), 200);
-    client.close();
+    QCOMPARE(f.client.error(), SseClient::NoError);
+    QCOMPARE(f.client.httpStatus(), 200);
+    f.client.close();
 }
 
 void tst_SseClientRequest::wrongContentTypeFails_data()
@@ -222,64 +206,47 @@ void tst_SseClientRequest::wrongContentTypeFails()
     QFETCH(QByteArray, contentType);
     QFETCH(QString, named);
 
-    SseTestServer server;
-    QVERIFY(server.listen());
+    SseClientFixture f;
+    QVERIFY(f.start());
     // Content-Length framing (see endingStream()); an empty type means no Content-Type header
-    server.enqueue(Response::status(200, "data: a\n\n", contentType));
-    server.setHandler([](const Request &) { return Response::sse().holdOpen(); });
+    f.answerFirstThenHold(Response::status(200, "data: a\n\n", contentType));
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    QSignalSpy openedSpy(&client, &SseClient::opened);
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
-    QSignalSpy closedSpy(&client, &SseClient::closed);
-    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
-    QSignalSpy requestSpy(&server, &SseTestServer::requestReceived);
-    client.open();
-    QVERIFY(closedSpy.wait(Timeout));
+    f.client.open();
+    QVERIFY(f.closedSpy.wait(Timeout));
 
-    QCOMPARE(client.state(), SseClient::Failed);
-    QCOMPARE(client.error(), SseClient::InvalidStreamError);
-    QCOMPARE(errorsOf(errorSpy), QList<SseClient::Error> {SseClient::InvalidStreamError});
-    QVERIFY2(client.errorString().contains(named), qPrintable(client.errorString()));
-    QCOMPARE(openedSpy.size(), 0);
-    QCOMPARE(eventSpy.size(), 0);
-    QCOMPARE(scheduledSpy.size(), 0);
-    QCOMPARE(client.readyState(), SseClient::CLOSED);
-    QVERIFY(!requestSpy.wait(Quiet));
-    QCOMPARE(server.requestCount(), 1);
+    QCOMPARE(f.client.state(), SseClient::Failed);
+    QCOMPARE(f.client.error(), SseClient::InvalidStreamError);
+    QCOMPARE(errorsOf(f.errorSpy), QList<SseClient::Error> {SseClient::InvalidStreamError});
+    QVERIFY2(f.client.errorString().contains(named), qPrintable(f.client.errorString()));
+    QCOMPARE(f.openedSpy.size(), 0);
+    QCOMPARE(f.eventSpy.size(), 0);
+    QCOMPARE(f.scheduledSpy.size(), 0);
+    QCOMPARE(f.client.readyState(), SseClient::CLOSED);
+    QVERIFY(!f.requestSpy.wait(Quiet));
+    QCOMPARE(f.server.requestCount(), 1);
 }
 
 // ---- 3. 204 ---------------------------------------------------------------------------------
 
 void tst_SseClientRequest::noContentCloses()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::status(204, {}, {}));
-    server.setHandler([](const Request &) { return Response::sse().holdOpen(); });
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.answerFirstThenHold(Response::status(204, {}, {}));
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    QSignalSpy stateSpy(&client, &SseClient::stateChanged);
-    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
-    QSignalSpy closedSpy(&client, &SseClient::closed);
-    QSignalSpy openedSpy(&client, &SseClient::opened);
-    QSignalSpy requestSpy(&server, &SseTestServer::requestReceived);
-    client.open();
-    QVERIFY(closedSpy.wait(Timeout));
+    f.client.open();
+    QVERIFY(f.closedSpy.wait(Timeout));
 
-    QCOMPARE(client.state(), SseClient::Closed);
-    QCOMPARE(client.error(), SseClient::NoError);
-    QCOMPARE(client.errorString(), QString());
-    QCOMPARE(errorSpy.size(), 0);
-    QCOMPARE(openedSpy.size(), 0);
-    QCOMPARE(statesOf(stateSpy), StateList({SseClient::Connecting, SseClient::Closed}));
-    QVERIFY(!client.nextRetryTime().isValid());
-    QVERIFY(!requestSpy.wait(Quiet));
-    QCOMPARE(server.requestCount(), 1);
-    QCOMPARE(closedSpy.size(), 1);
+    QCOMPARE(f.client.state(), SseClient::Closed);
+    QCOMPARE(f.client.error(), SseClient::NoError);
+    QCOMPARE(f.client.errorString(), QString());
+    QCOMPARE(f.errorSpy.size(), 0);
+    QCOMPARE(f.openedSpy.size(), 0);
+    QCOMPARE(statesOf(f.stateSpy), StateList({SseClient::Connecting, SseClient::Closed}));
+    QVERIFY(!f.client.nextRetryTime().isValid());
+    QVERIFY(!f.requestSpy.wait(Quiet));
+    QCOMPARE(f.server.requestCount(), 1);
+    QCOMPARE(f.closedSpy.size(), 1);
 }
 
 // CR, LF or NUL in a header value (or a preset last event ID) would end the header and add
@@ -296,28 +263,26 @@ void tst_SseClientRequest::headerInjectionRefused_data()
 void tst_SseClientRequest::headerInjectionRefused()
 {
     QFETCH(QByteArray, value);
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::sse().holdOpen());
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::sse().holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    client.setLastEventId(u"42"_s);
+    f.client.setLastEventId(u"42"_s);
     QTest::ignoreMessage(QtWarningMsg,
                          QRegularExpression(u"setLastEventId: rejected, CR, LF or NUL"_s));
-    client.setLastEventId(QString::fromUtf8(value));
-    QCOMPARE(client.lastEventId(), u"42"_s); // the old one stays
-    client.setRawHeader("X-Token", value);
-    client.setRawHeader("X-Other", "fine");
+    f.client.setLastEventId(QString::fromUtf8(value));
+    QCOMPARE(f.client.lastEventId(), u"42"_s); // the old one stays
+    f.client.setRawHeader("X-Token", value);
+    f.client.setRawHeader("X-Other", "fine");
     QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"header not sent.*X-Token"_s));
-    client.open();
-    TRY_COMPARE(client.state(), SseClient::Open);
-    const Request request = server.requests().first();
+    f.client.open();
+    TRY_COMPARE(f.client.state(), SseClient::Open);
+    const Request request = f.server.requests().first();
     QVERIFY(!request.hasHeader("X-Injected"));
     QVERIFY(!request.hasHeader("X-Token"));
     QCOMPARE(request.header("X-Other"), "fine");
     QCOMPARE(request.header("Last-Event-ID"), "42");
-    client.close();
+    f.client.close();
 }
 
 // A URL the client cannot request fails at once, for good, saying why: no retry loop of

@@ -89,44 +89,38 @@ void tst_SseClientSignals::streamEndOrder()
     QFETCH(QStringList, expected);
     QFETCH(QList<SseClient::Error>, errors);
 
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(response);
-    server.setHandler([](const Request &) { return Response::sse().holdOpen(); });
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    client.setReconnectionTime(60000); // the order up to the scheduled reconnect, not after it
-    client.setIdleTimeout(idleTimeout);
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.answerFirstThenHold(response);
+    f.client.setReconnectionTime(60000); // the order up to the scheduled reconnect, not after it
+    f.client.setIdleTimeout(idleTimeout);
     if (maxEventSize)
-        client.setMaxEventSize(maxEventSize);
-    client.setMaxRetries(maxRetries);
-    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
-    SignalLog log(&client);
-    client.open();
-    TRY_VERIFY(log.names.contains(u"opened"_s) && client.state() != SseClient::Open);
+        f.client.setMaxEventSize(maxEventSize);
+    f.client.setMaxRetries(maxRetries);
+    SignalLog log(&f.client);
+    f.client.open();
+    TRY_VERIFY(log.names.contains(u"opened"_s) && f.client.state() != SseClient::Open);
     const QStringList wanted = {u"disconnected"_s, u"errorOccurred"_s, u"stateChanged"_s,
                                 u"reconnectScheduled"_s, u"closed"_s};
     const QStringList afterOpened = log.names.mid(log.names.indexOf(u"opened"_s) + 1);
     QCOMPARE(SignalLog::only(afterOpened, wanted), expected);
-    QCOMPARE(errorsOf(errorSpy), errors);
+    QCOMPARE(errorsOf(f.errorSpy), errors);
 }
 
 void tst_SseClientSignals::signalSequence()
 {
     const QByteArray firstStream = "id: 1\ndata: a\n\nevent: x\ndata: b\n\n";
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(endingStream(firstStream));
-    server.enqueue(Response::sse().holdOpen());
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(endingStream(firstStream));
+    f.server.enqueue(Response::sse().holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    QCOMPARE(client.state(), SseClient::Closed);
-    QCOMPARE(client.readyState(), SseClient::CLOSED);
-    SignalLog log(&client);
+    QCOMPARE(f.client.state(), SseClient::Closed);
+    QCOMPARE(f.client.readyState(), SseClient::CLOSED);
+    SignalLog log(&f.client);
     QList<std::pair<SseClient::State, SseClient::ReadyState>> readyStates;
-    connect(&client, &SseClient::stateChanged, this, [&](SseClient::State s) {
-        readyStates.append({s, client.readyState()});
+    connect(&f.client, &SseClient::stateChanged, this, [&](SseClient::State s) {
+        readyStates.append({s, f.client.readyState()});
     });
     struct AtSchedule
     {
@@ -137,18 +131,18 @@ void tst_SseClientSignals::signalSequence()
     };
     QList<AtSchedule> atSchedule;
     QDateTime streamEnded; // just before the retry is scheduled
-    connect(&client, &SseClient::disconnected, this,
+    connect(&f.client, &SseClient::disconnected, this,
             [&] { streamEnded = QDateTime::currentDateTime(); });
-    connect(&client, &SseClient::reconnectScheduled, this, [&] {
-        atSchedule.append({client.state(), client.reconnectAttempt(), client.nextRetryTime(),
+    connect(&f.client, &SseClient::reconnectScheduled, this, [&] {
+        atSchedule.append({f.client.state(), f.client.reconnectAttempt(), f.client.nextRetryTime(),
                            QDateTime::currentDateTime()});
     });
-    QSignalSpy openedTimeSpy(&client, &SseClient::openedTimeChanged);
+    QSignalSpy openedTimeSpy(&f.client, &SseClient::openedTimeChanged);
     const QDateTime start = QDateTime::currentDateTime();
 
-    client.open();
-    TRY_COMPARE(server.requestCount(), 2);
-    TRY_COMPARE(client.state(), SseClient::Open);
+    f.client.open();
+    TRY_COMPARE(f.server.requestCount(), 2);
+    TRY_COMPARE(f.client.state(), SseClient::Open);
 
     const QStringList wanted = {
             u"stateChanged"_s,       u"opened"_s, u"eventReceived"_s, u"disconnected"_s,
@@ -173,83 +167,81 @@ void tst_SseClientSignals::signalSequence()
     // nextRetryTime = (the moment it was scheduled) + 50 ms
     const QDateTime scheduled = atSchedule.at(0).nextRetry.addMSecs(-50);
     QVERIFY(scheduled >= streamEnded && scheduled <= atSchedule.at(0).now);
-    QVERIFY(!client.nextRetryTime().isValid()); // no retry pending while open
-    QCOMPARE(client.reconnectAttempt(), 0);
+    QVERIFY(!f.client.nextRetryTime().isValid()); // no retry pending while open
+    QCOMPARE(f.client.reconnectAttempt(), 0);
 
-    QCOMPARE(client.eventCount(), 2);
-    QCOMPARE(client.byteCount(), firstStream.size());
+    QCOMPARE(f.client.eventCount(), 2);
+    QCOMPARE(f.client.byteCount(), firstStream.size());
     QCOMPARE(openedTimeSpy.size(), 2);
-    QVERIFY(client.openedTime().isValid());
-    QVERIFY(client.openedTime() >= start);
-    QVERIFY(client.openedTime() <= QDateTime::currentDateTime());
-    QCOMPARE(client.lastEventId(), u"1"_s);
-    QCOMPARE(client.error(), SseClient::NoError);
+    QVERIFY(f.client.openedTime().isValid());
+    QVERIFY(f.client.openedTime() >= start);
+    QVERIFY(f.client.openedTime() <= QDateTime::currentDateTime());
+    QCOMPARE(f.client.lastEventId(), u"1"_s);
+    QCOMPARE(f.client.error(), SseClient::NoError);
 
     log.names.clear();
-    client.close();
+    f.client.close();
     QCOMPARE(log.only(wanted), QStringList({u"stateChanged:Closed"_s, u"closed"_s}));
-    QCOMPARE(client.readyState(), SseClient::CLOSED);
+    QCOMPARE(f.client.readyState(), SseClient::CLOSED);
 }
 
 // ---- 17. listeners --------------------------------------------------------------------------
 
 void tst_SseClientSignals::eventListeners()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::sse()
-                           .send("event: price\ndata: 1\n\n"
-                                 "event: news\ndata: n1\n\n"
-                                 "data: m1\n\n"
-                                 "event: price\ndata: 2\n\n"
-                                 "event: control\ndata: remove-one\n\n"
-                                 "event: price\ndata: 3\n\n")
-                           .send("event: control\ndata: kill-context\n\n"
-                                 "event: price\ndata: 4\n\n"
-                                 "event: control\ndata: remove-type\n\n"
-                                 "event: price\ndata: 5\n\n"
-                                 "event: news\ndata: n2\n\n"
-                                 "event: control\ndata: re-add\n\n"
-                                 "event: price\ndata: 6\n\n"
-                                 "event: control\ndata: end\n\n")
-                           .holdOpen());
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::sse()
+                             .send("event: price\ndata: 1\n\n"
+                                   "event: news\ndata: n1\n\n"
+                                   "data: m1\n\n"
+                                   "event: price\ndata: 2\n\n"
+                                   "event: control\ndata: remove-one\n\n"
+                                   "event: price\ndata: 3\n\n")
+                             .send("event: control\ndata: kill-context\n\n"
+                                   "event: price\ndata: 4\n\n"
+                                   "event: control\ndata: remove-type\n\n"
+                                   "event: price\ndata: 5\n\n"
+                                   "event: news\ndata: n2\n\n"
+                                   "event: control\ndata: re-add\n\n"
+                                   "event: price\ndata: 6\n\n"
+                                   "event: control\ndata: end\n\n")
+                             .holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
     QObject context1, context2;
     auto *context3 = new QObject;
     PriceReceiver receiver;
     QStringList prices1, prices2, prices3, prices5, news, all;
     bool removedAgain = true;
     bool ended = false;
-    client.addEventListener(u"price"_s, &context1,
-                            [&](const SseEvent &e) { prices1.append(e.data()); });
-    const QMetaObject::Connection second = client.addEventListener(
+    f.client.addEventListener(u"price"_s, &context1,
+                              [&](const SseEvent &e) { prices1.append(e.data()); });
+    const QMetaObject::Connection second = f.client.addEventListener(
             u"price"_s, &context2, [&](const SseEvent &e) { prices2.append(e.data()); });
-    client.addEventListener(u"price"_s, context3,
-                            [&](const SseEvent &e) { prices3.append(e.data()); });
-    client.addEventListener(u"price"_s, &receiver, &PriceReceiver::onPrice);
-    client.addEventListener(u"news"_s, &context1,
-                            [&](const SseEvent &e) { news.append(e.data()); });
-    connect(&client, &SseClient::eventReceived, this,
+    f.client.addEventListener(u"price"_s, context3,
+                              [&](const SseEvent &e) { prices3.append(e.data()); });
+    f.client.addEventListener(u"price"_s, &receiver, &PriceReceiver::onPrice);
+    f.client.addEventListener(u"news"_s, &context1,
+                              [&](const SseEvent &e) { news.append(e.data()); });
+    connect(&f.client, &SseClient::eventReceived, this,
             [&](const SseEvent &e) { all.append(e.data()); });
-    client.addEventListener(u"control"_s, &context1, [&](const SseEvent &e) {
+    f.client.addEventListener(u"control"_s, &context1, [&](const SseEvent &e) {
         if (e.data() == "remove-one"_L1) {
-            QVERIFY(client.removeEventListener(second));
-            removedAgain = client.removeEventListener(second);
+            QVERIFY(f.client.removeEventListener(second));
+            removedAgain = f.client.removeEventListener(second);
         } else if (e.data() == "kill-context"_L1) {
             delete context3;
         } else if (e.data() == "remove-type"_L1) {
-            client.removeEventListener(u"price"_s);
+            f.client.removeEventListener(u"price"_s);
         } else if (e.data() == "re-add"_L1) {
-            client.addEventListener(u"price"_s, &context2,
-                                    [&](const SseEvent &p) { prices5.append(p.data()); });
+            f.client.addEventListener(u"price"_s, &context2,
+                                      [&](const SseEvent &p) { prices5.append(p.data()); });
         } else if (e.data() == "end"_L1) {
             ended = true;
-            client.removeEventListener(u"control"_s); // from inside one of its own listeners
+            f.client.removeEventListener(u"control"_s); // from inside one of its own listeners
         }
     });
-    client.open();
+    f.client.open();
     TRY_VERIFY(ended);
 
     QCOMPARE(prices1, QStringList({u"1"_s, u"2"_s, u"3"_s, u"4"_s}));
@@ -260,7 +252,7 @@ void tst_SseClientSignals::eventListeners()
     QCOMPARE(prices5, QStringList {u"6"_s});
     QCOMPARE(news, QStringList({u"n1"_s, u"n2"_s}));
     QCOMPARE(all.size(), 14); // eventReceived gets every event
-    client.close();
+    f.client.close();
 }
 
 // A type's channel (one QObject, a child of the client) goes once its last listener does: by
@@ -268,58 +260,53 @@ void tst_SseClientSignals::eventListeners()
 // SseEventHandler whose type changes does), noticed at the next listener or event of that type.
 void tst_SseClientSignals::listenerChannelsFreed()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::sse().send("event: b\ndata: 1\n\nevent: c\ndata: 2\n\n").holdOpen());
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::sse().send("event: b\ndata: 1\n\nevent: c\ndata: 2\n\n").holdOpen());
     // The children a client has without listeners (its timers' receiver) are not channels.
-    const qsizetype own = client.children().size();
-    const auto channels = [&client, own] {
+    const qsizetype own = f.client.children().size();
+    const auto channels = [&f, own] {
         QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-        return client.children().size() - own;
+        return f.client.children().size() - own;
     };
     auto *contextA = new QObject;
     QObject contextB;
     QObject contextC;
-    client.addEventListener(u"a"_s, contextA, [](const SseEvent &) {});
+    f.client.addEventListener(u"a"_s, contextA, [](const SseEvent &) {});
     const QMetaObject::Connection b =
-            client.addEventListener(u"b"_s, &contextB, [](const SseEvent &) {});
+            f.client.addEventListener(u"b"_s, &contextB, [](const SseEvent &) {});
     QCOMPARE(channels(), 2);
     delete contextA; // "a" has no listener left
     QStringList seen;
-    client.addEventListener(u"c"_s, &contextC, [&](const SseEvent &e) { seen.append(e.data()); });
+    f.client.addEventListener(u"c"_s, &contextC, [&](const SseEvent &e) { seen.append(e.data()); });
     QCOMPARE(channels(), 2); // "b" and "c"
     QObject::disconnect(b); // not through the client, as SseEventHandler does
     QCOMPARE(channels(), 2); // noticed at the next event of that type
-    client.open();
+    f.client.open();
     TRY_COMPARE(seen, QStringList {u"2"_s});
     QCOMPARE(channels(), 1); // "c"
-    client.removeEventListener(u"c"_s);
+    f.client.removeEventListener(u"c"_s);
     QCOMPARE(channels(), 0);
-    client.close();
+    f.client.close();
 }
 
 // ---- 18. comments ---------------------------------------------------------------------------
 
 void tst_SseClientSignals::comments()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::sse().send(": hello\n:\n:no space\ndata: a\n\n:after\n").holdOpen());
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::sse().send(": hello\n:\n:no space\ndata: a\n\n:after\n").holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    QSignalSpy commentSpy(&client, &SseClient::commentReceived);
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    client.open();
+    QSignalSpy commentSpy(&f.client, &SseClient::commentReceived);
+    f.client.open();
     TRY_COMPARE(commentSpy.size(), 4);
     QStringList comments;
     for (const QList<QVariant> &args : std::as_const(commentSpy))
         comments.append(args.at(0).toString());
     QCOMPARE(comments, QStringList({u" hello"_s, QString(), u"no space"_s, u"after"_s}));
-    QCOMPARE(dataOf(eventSpy), QStringList {u"a"_s});
-    client.close();
+    QCOMPARE(dataOf(f.eventSpy), QStringList {u"a"_s});
+    f.client.close();
 }
 
 QTEST_MAIN(tst_SseClientSignals)

@@ -38,33 +38,27 @@ void tst_SseClientStatus::retryableStatus()
 {
     QFETCH(int, status);
 
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::status(status, "try again later"));
-    server.enqueue(Response::sse().send("data: ok\n\n").holdOpen());
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::status(status, "try again later"));
+    f.server.enqueue(Response::sse().send("data: ok\n\n").holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    QSignalSpy stateSpy(&client, &SseClient::stateChanged);
-    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
-    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    client.open();
-    QVERIFY(scheduledSpy.wait(Timeout));
-    QCOMPARE(errorsOf(errorSpy), QList<SseClient::Error> {SseClient::HttpStatusError});
-    QCOMPARE(client.httpStatus(), status);
-    QVERIFY2(client.errorString().contains(QString::number(status)),
-             qPrintable(client.errorString()));
-    QCOMPARE(argsOf(scheduledSpy, 0), QList<int> {1});
-    QCOMPARE(argsOf(scheduledSpy, 1), QList<int> {50});
+    f.client.open();
+    QVERIFY(f.scheduledSpy.wait(Timeout));
+    QCOMPARE(errorsOf(f.errorSpy), QList<SseClient::Error> {SseClient::HttpStatusError});
+    QCOMPARE(f.client.httpStatus(), status);
+    QVERIFY2(f.client.errorString().contains(QString::number(status)),
+             qPrintable(f.client.errorString()));
+    QCOMPARE(argsOf(f.scheduledSpy, 0), QList<int> {1});
+    QCOMPARE(argsOf(f.scheduledSpy, 1), QList<int> {50});
 
-    TRY_COMPARE(eventSpy.size(), 1);
-    QCOMPARE(server.requestCount(), 2);
-    QCOMPARE(statesOf(stateSpy),
+    TRY_COMPARE(f.eventSpy.size(), 1);
+    QCOMPARE(f.server.requestCount(), 2);
+    QCOMPARE(statesOf(f.stateSpy),
              StateList({SseClient::Connecting, SseClient::Reconnecting, SseClient::Connecting,
                         SseClient::Open}));
-    QCOMPARE(client.reconnectAttempt(), 0);
-    client.close();
+    QCOMPARE(f.client.reconnectAttempt(), 0);
+    f.client.close();
 }
 
 void tst_SseClientStatus::retryAfterSeconds_data()
@@ -78,26 +72,22 @@ void tst_SseClientStatus::retryAfterSeconds()
 {
     QFETCH(bool, jitter);
 
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::status(503, "busy").header("Retry-After", "1"));
-    server.enqueue(Response::sse().holdOpen());
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::status(503, "busy").header("Retry-After", "1"));
+    f.server.enqueue(Response::sse().holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    client.setJitterEnabled(jitter);
-    QSignalSpy stateSpy(&client, &SseClient::stateChanged);
-    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
-    client.open();
-    QVERIFY(scheduledSpy.wait(Timeout));
-    const int delay = scheduledSpy.at(0).at(1).toInt();
+    f.client.setJitterEnabled(jitter);
+    f.client.open();
+    QVERIFY(f.scheduledSpy.wait(Timeout));
+    const int delay = f.scheduledSpy.at(0).at(1).toInt();
     if (jitter) // never earlier than asked, clients told the same do not return together
         QVERIFY2(delay >= 1000 && delay <= 1500, QByteArray::number(delay).constData());
     else
         QCOMPARE(delay, 1000);
-    QCOMPARE(statesOf(stateSpy), StateList({SseClient::Connecting, SseClient::Reconnecting}));
-    QVERIFY(client.nextRetryTime().isValid());
-    client.close();
+    QCOMPARE(statesOf(f.stateSpy), StateList({SseClient::Connecting, SseClient::Reconnecting}));
+    QVERIFY(f.client.nextRetryTime().isValid());
+    f.client.close();
 }
 
 void tst_SseClientStatus::retryAfterHttpDate()
@@ -161,37 +151,32 @@ void tst_SseClientStatus::nonRetryableStatus()
     QFETCH(QByteArray, body);
     QFETCH(QByteArray, contentType);
 
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.setHandler([&](const Request &) { return Response::status(status, body, contentType); });
+    SseClientFixture f;
+    QVERIFY(f.start(u"/v1/chat"_s));
+    f.server.setHandler(
+            [&](const Request &) { return Response::status(status, body, contentType); });
 
-    SseClient client;
-    configure(client, server.url(u"/v1/chat"_s));
-    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
-    QSignalSpy closedSpy(&client, &SseClient::closed);
-    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
-    QSignalSpy requestSpy(&server, &SseTestServer::requestReceived);
-    client.open();
-    QVERIFY(closedSpy.wait(Timeout));
+    f.client.open();
+    QVERIFY(f.closedSpy.wait(Timeout));
 
-    QCOMPARE(client.state(), SseClient::Failed);
-    QCOMPARE(client.readyState(), SseClient::CLOSED);
-    QCOMPARE(client.error(), SseClient::HttpStatusError);
-    QCOMPARE(errorsOf(errorSpy), QList<SseClient::Error> {SseClient::HttpStatusError});
-    QCOMPARE(client.httpStatus(), status);
-    const QByteArray errorBody = client.errorBody();
+    QCOMPARE(f.client.state(), SseClient::Failed);
+    QCOMPARE(f.client.readyState(), SseClient::CLOSED);
+    QCOMPARE(f.client.error(), SseClient::HttpStatusError);
+    QCOMPARE(errorsOf(f.errorSpy), QList<SseClient::Error> {SseClient::HttpStatusError});
+    QCOMPARE(f.client.httpStatus(), status);
+    const QByteArray errorBody = f.client.errorBody();
     QVERIFY(!errorBody.isEmpty());
     QVERIFY(body.startsWith(errorBody));
     if (body.size() < 1024)
         QCOMPARE(errorBody, body);
     else
         QVERIFY(errorBody.size() < body.size()); // only the start is kept
-    const QString text = client.errorString();
+    const QString text = f.client.errorString();
     QVERIFY2(text.contains(QString::number(status)), qPrintable(text));
     QVERIFY2(text.contains(QString::fromUtf8(errorBody.left(60))), qPrintable(text));
-    QCOMPARE(scheduledSpy.size(), 0);
-    QVERIFY(!requestSpy.wait(Quiet));
-    QCOMPARE(server.requestCount(), 1);
+    QCOMPARE(f.scheduledSpy.size(), 0);
+    QVERIFY(!f.requestSpy.wait(Quiet));
+    QCOMPARE(f.server.requestCount(), 1);
 }
 
 // Interim 1xx responses before the final one: RFC 9110 (15.2) says to skip those a client does
@@ -211,21 +196,20 @@ void tst_SseClientStatus::interimResponses()
 {
     QFETCH(QByteArray, interim);
     QFETCH(QString, status);
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(
             Response::raw(interim + "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n")
                     .send("id: 1\ndata: a\n\n")
                     .holdOpen());
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    client.open();
-    TRY_COMPARE(client.state(), SseClient::Failed);
-    QCOMPARE(client.error(), SseClient::HttpStatusError);
-    QVERIFY2(client.errorString().startsWith(status)
-                     && client.errorString().contains(u"an interim response, which Qt 6.4 takes"_s),
-             qPrintable(client.errorString()));
-    QCOMPARE(server.requestCount(), 1);
+    f.client.open();
+    TRY_COMPARE(f.client.state(), SseClient::Failed);
+    QCOMPARE(f.client.error(), SseClient::HttpStatusError);
+    QVERIFY2(f.client.errorString().startsWith(status)
+                     && f.client.errorString().contains(
+                             u"an interim response, which Qt 6.4 takes"_s),
+             qPrintable(f.client.errorString()));
+    QCOMPARE(f.server.requestCount(), 1);
 }
 
 // The property contract (sseclient.h): error and errorString describe the last failure until a
@@ -233,14 +217,12 @@ void tst_SseClientStatus::interimResponses()
 // notify with errorChanged(), also when open() resets them.
 void tst_SseClientStatus::errorPropertiesFollowAttempts()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::status(503, "busy"));
-    server.enqueue(Response::sse().send("data: a\n\n").holdOpen());
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::status(503, "busy"));
+    f.server.enqueue(Response::sse().send("data: a\n\n").holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    client.setReconnectionTime(300);
+    f.client.setReconnectionTime(300);
     struct Seen
     {
         SseClient::State state;
@@ -253,14 +235,15 @@ void tst_SseClientStatus::errorPropertiesFollowAttempts()
         }
     };
     QList<Seen> seen; // at each errorChanged()
-    connect(&client, &SseClient::errorChanged, this, [&] {
-        seen.append({client.state(), client.error(), client.httpStatus(), client.errorBody()});
+    connect(&f.client, &SseClient::errorChanged, this, [&] {
+        seen.append(
+                {f.client.state(), f.client.error(), f.client.httpStatus(), f.client.errorBody()});
     });
-    client.open();
-    TRY_COMPARE(client.state(), SseClient::Open);
-    QCOMPARE(client.error(), SseClient::NoError);
-    QCOMPARE(client.errorString(), QString());
-    QCOMPARE(client.httpStatus(), 200);
+    f.client.open();
+    TRY_COMPARE(f.client.state(), SseClient::Open);
+    QCOMPARE(f.client.error(), SseClient::NoError);
+    QCOMPARE(f.client.errorString(), QString());
+    QCOMPARE(f.client.httpStatus(), 200);
     using S = SseClient;
     const QList<Seen> expected {
             {S::Connecting, S::NoError, 503, {}}, // the 503's head
@@ -274,21 +257,21 @@ void tst_SseClientStatus::errorPropertiesFollowAttempts()
         QVERIFY2(seen.at(i) == expected.at(i), qPrintable(QString::number(i)));
 
     // The server goes: the next attempt's error is not paired with the last stream's 200.
-    server.stopListening();
-    server.closeAllConnections();
-    TRY_COMPARE(client.error(), SseClient::ConnectionError);
-    QCOMPARE(client.httpStatus(), 0);
-    QCOMPARE(client.errorBody(), QByteArray());
-    client.close();
-    QCOMPARE(client.error(), SseClient::ConnectionError); // close() keeps what happened
+    f.server.stopListening();
+    f.server.closeAllConnections();
+    TRY_COMPARE(f.client.error(), SseClient::ConnectionError);
+    QCOMPARE(f.client.httpStatus(), 0);
+    QCOMPARE(f.client.errorBody(), QByteArray());
+    f.client.close();
+    QCOMPARE(f.client.error(), SseClient::ConnectionError); // close() keeps what happened
 
     // open() starts afresh, and says so.
     seen.clear();
-    client.open();
+    f.client.open();
     QVERIFY(!seen.isEmpty());
     QCOMPARE(seen.first().error, SseClient::NoError);
-    QCOMPARE(client.errorString(), QString());
-    client.close();
+    QCOMPARE(f.client.errorString(), QString());
+    f.client.close();
 }
 
 QTEST_MAIN(tst_SseClientStatus)

@@ -47,8 +47,8 @@ void tst_SseClientStream::partialEventDiscarded()
     QFETCH(bool, cleanEnd);
     QFETCH(QList<SseClient::Error>, errors);
 
-    SseTestServer server;
-    QVERIFY(server.listen());
+    SseClientFixture f;
+    QVERIFY(f.start());
     Response first = Response::sse();
     if (chunked)
         first.chunked();
@@ -57,26 +57,22 @@ void tst_SseClientStream::partialEventDiscarded()
         first.close();
     else
         first.abort();
-    server.enqueue(first);
+    f.server.enqueue(first);
     // a handler, not the queue: a close-delimited end may be followed by Qt's ghost request
-    server.setHandler(
+    f.server.setHandler(
             [](const Request &) { return Response::sse().send("data: b\n\n").holdOpen(); });
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    QSignalSpy disconnectedSpy(&client, &SseClient::disconnected);
-    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
-    client.open();
-    TRY_COMPARE(eventSpy.size(), 2);
-    QCOMPARE(dataOf(eventSpy), QStringList({u"a"_s, u"b"_s}));
-    QCOMPARE(eventsOf(eventSpy).at(1).lastEventId(), u"1"_s); // not the partial event's "2"
-    QCOMPARE(client.lastEventId(), u"1"_s);
-    QCOMPARE(lastEventIds(server), QList<QByteArray> {"1"});
+    QSignalSpy disconnectedSpy(&f.client, &SseClient::disconnected);
+    f.client.open();
+    TRY_COMPARE(f.eventSpy.size(), 2);
+    QCOMPARE(dataOf(f.eventSpy), QStringList({u"a"_s, u"b"_s}));
+    QCOMPARE(eventsOf(f.eventSpy).at(1).lastEventId(), u"1"_s); // not the partial event's "2"
+    QCOMPARE(f.client.lastEventId(), u"1"_s);
+    QCOMPARE(lastEventIds(f.server), QList<QByteArray> {"1"});
     QCOMPARE(disconnectedSpy.size(), 1);
-    QCOMPARE(errorsOf(errorSpy), errors); // an ended stream is not an error, a broken one is
-    client.close();
-    QCOMPARE(eventSpy.size(), 2);
+    QCOMPARE(errorsOf(f.errorSpy), errors); // an ended stream is not an error, a broken one is
+    f.client.close();
+    QCOMPARE(f.eventSpy.size(), 2);
 }
 
 // ---- 11. split delivery and BOM -------------------------------------------------------------
@@ -115,35 +111,32 @@ void tst_SseClientStream::splitDelivery()
     };
     QCOMPARE(SseParser::parseAll(stream), expected); // the reference: the stream in one piece
 
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.setHandler([&](const Request &) {
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.setHandler([&](const Request &) {
         Response r = Response::sse();
         if (chunked)
             r.chunked();
         return r.sendSlowly(stream, 1, intervalMs); // each response starts with the BOM
     });
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    QSignalSpy commentSpy(&client, &SseClient::commentReceived);
-    client.open();
-    TRY_VERIFY(eventSpy.size() >= 2 * expected.size()); // two responses
-    client.close();
+    QSignalSpy commentSpy(&f.client, &SseClient::commentReceived);
+    f.client.open();
+    TRY_VERIFY(f.eventSpy.size() >= 2 * expected.size()); // two responses
+    f.client.close();
 
-    const QList<SseEvent> events = eventsOf(eventSpy).mid(0, 2 * expected.size());
+    const QList<SseEvent> events = eventsOf(f.eventSpy).mid(0, 2 * expected.size());
     QCOMPARE(events.mid(0, expected.size()), expected);
     QCOMPARE(events.mid(expected.size()), expected); // the BOM of the reconnect is stripped too
     QCOMPARE(commentSpy.at(0).at(0).toString(), u" c"_s);
     QCOMPARE(commentSpy.at(1).at(0).toString(), u" c"_s);
-    const QList<QByteArray> ids = lastEventIds(server); // the reconnects (ghosts carry none)
+    const QList<QByteArray> ids = lastEventIds(f.server); // the reconnects (ghosts carry none)
     QVERIFY(!ids.isEmpty());
     for (const QByteArray &id : ids)
         QCOMPARE(id,
                  "\xE2\x82\xAC"
                  "1");
-    QVERIFY(client.byteCount() >= 2 * stream.size()); // the body bytes, BOM included
+    QVERIFY(f.client.byteCount() >= 2 * stream.size()); // the body bytes, BOM included
 }
 
 // ---- 12. - 14. timeouts and limits ----------------------------------------------------------
@@ -185,52 +178,44 @@ void tst_SseClientStream::slowSlotIsNotSilence()
 {
     // A slot that takes longer than idleTimeout (here it blocks the thread on purpose: that is
     // the scenario, not a synchronisation) must not make a live stream look idle.
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.enqueue(Response::sse()
-                           .chunked()
-                           .send("data: slow\n\n")
-                           .pause(100)
-                           .send("data: next\n\n")
-                           .holdOpen());
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    client.setIdleTimeout(300);
-    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    connect(&client, &SseClient::eventReceived, this, [](const SseEvent &e) {
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::sse()
+                             .chunked()
+                             .send("data: slow\n\n")
+                             .pause(100)
+                             .send("data: next\n\n")
+                             .holdOpen());
+    f.client.setIdleTimeout(300);
+    connect(&f.client, &SseClient::eventReceived, this, [](const SseEvent &e) {
         if (e.data() == u"slow"_s)
             QThread::msleep(700);
     });
-    client.open();
-    TRY_COMPARE(eventSpy.size(), 2);
-    QCOMPARE(errorsOf(errorSpy), QList<SseClient::Error>());
-    QCOMPARE(server.requestCount(), 1);
-    client.close();
+    f.client.open();
+    TRY_COMPARE(f.eventSpy.size(), 2);
+    QCOMPARE(errorsOf(f.errorSpy), QList<SseClient::Error>());
+    QCOMPARE(f.server.requestCount(), 1);
+    f.client.close();
 }
 
 void tst_SseClientStream::commentsKeepAlive()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
+    SseClientFixture f;
+    QVERIFY(f.start());
     Response keepAlive = Response::sse();
     for (int i = 0; i < 6; ++i) // 600 ms of comments, every 100 ms
         keepAlive.send(":\n").pause(100);
-    server.enqueue(keepAlive.send("data: b\n\n").holdOpen());
+    f.server.enqueue(keepAlive.send("data: b\n\n").holdOpen());
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    client.setIdleTimeout(300);
-    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    QSignalSpy commentSpy(&client, &SseClient::commentReceived);
-    client.open();
-    QVERIFY(eventSpy.wait(Timeout));
+    f.client.setIdleTimeout(300);
+    QSignalSpy commentSpy(&f.client, &SseClient::commentReceived);
+    f.client.open();
+    QVERIFY(f.eventSpy.wait(Timeout));
     QCOMPARE(commentSpy.size(), 6);
-    QCOMPARE(errorSpy.size(), 0);
-    QCOMPARE(server.requestCount(), 1);
-    QCOMPARE(client.state(), SseClient::Open);
-    client.close();
+    QCOMPARE(f.errorSpy.size(), 0);
+    QCOMPARE(f.server.requestCount(), 1);
+    QCOMPARE(f.client.state(), SseClient::Open);
+    f.client.close();
 }
 
 void tst_SseClientStream::connectTimeout_data()
@@ -276,38 +261,33 @@ void tst_SseClientStream::connectTimeout()
 
 void tst_SseClientStream::maxEventSize()
 {
-    SseTestServer server;
-    QVERIFY(server.listen());
-    server.setHandler([](const Request &) {
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.setHandler([](const Request &) {
         return Response::sse()
                 .send("data: ok\n\n")
                 .send("data: " + QByteArray(10 * 1024, 'x') + "\n\n")
                 .holdOpen();
     });
 
-    SseClient client;
-    configure(client, server.url(u"/events"_s));
-    client.setMaxEventSize(1024);
-    QCOMPARE(client.maxEventSize(), 1024);
-    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
-    QSignalSpy eventSpy(&client, &SseClient::eventReceived);
-    QSignalSpy disconnectedSpy(&client, &SseClient::disconnected);
-    QSignalSpy scheduledSpy(&client, &SseClient::reconnectScheduled);
-    QSignalSpy closedConnections(&server, &SseTestServer::connectionClosed);
-    client.open();
-    TRY_VERIFY(scheduledSpy.size() >= 2);
-    client.close();
+    f.client.setMaxEventSize(1024);
+    QCOMPARE(f.client.maxEventSize(), 1024);
+    QSignalSpy disconnectedSpy(&f.client, &SseClient::disconnected);
+    QSignalSpy closedConnections(&f.server, &SseTestServer::connectionClosed);
+    f.client.open();
+    TRY_VERIFY(f.scheduledSpy.size() >= 2);
+    f.client.close();
 
-    QCOMPARE(errorsOf(errorSpy).mid(0, 2),
+    QCOMPARE(errorsOf(f.errorSpy).mid(0, 2),
              QList<SseClient::Error>(
                      {SseClient::EventTooLargeError, SseClient::EventTooLargeError}));
     QVERIFY(disconnectedSpy.size() >= 2);
-    for (const QString &data : dataOf(eventSpy))
+    for (const QString &data : dataOf(f.eventSpy))
         QCOMPARE(data, u"ok"_s); // never a part of the large event
-    QVERIFY(eventSpy.size() >= 2);
+    QVERIFY(f.eventSpy.size() >= 2);
     // the dropped streams count as failures: the backoff grows although each stream opened
-    QCOMPARE(argsOf(scheduledSpy, 1).mid(0, 2), QList<int>({50, 100}));
-    QCOMPARE(argsOf(scheduledSpy, 0).mid(0, 2), QList<int>({1, 2}));
+    QCOMPARE(argsOf(f.scheduledSpy, 1).mid(0, 2), QList<int>({50, 100}));
+    QCOMPARE(argsOf(f.scheduledSpy, 0).mid(0, 2), QList<int>({1, 2}));
     TRY_VERIFY(closedConnections.size() >= 2); // the client dropped them (the server holds)
 }
 
