@@ -22,10 +22,7 @@ QByteArray jsonString(const QString &s)
 
 void sendError(QTcpSocket *socket, int status, const QByteArray &message, const QByteArray &code)
 {
-    const QByteArray codeJson = code.isEmpty() ? QByteArray("null") : QByteArray('"' + code + '"');
-    const QByteArray body = "{\"error\":{\"message\":" + jsonString(QString::fromUtf8(message))
-            + ",\"type\":\"invalid_request_error\",\"param\":null,\"code\":" + codeJson + "}}\n";
-    sendHttpResponse(socket, status, "application/json", body);
+    sendJsonError(socket, status, message, "invalid_request_error", code);
 }
 
 // The text of a message's "content": a string, or an array of {"type":"text","text":...} parts.
@@ -69,14 +66,6 @@ QStringList replyWords(const QJsonArray &messages)
 
 void ChatCompletion::handle(QTcpSocket *socket, const HttpRequest &request)
 {
-    const QByteArray authorization = request.header("Authorization");
-    const bool bearer = authorization.size() > 7
-            && QByteArrayView(authorization).first(7).compare("Bearer ", Qt::CaseInsensitive) == 0
-            && !authorization.mid(7).trimmed().isEmpty();
-    if (!bearer) {
-        sendError(socket, 401, "missing bearer token", "invalid_api_key");
-        return;
-    }
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
     if (!document.isObject()) {

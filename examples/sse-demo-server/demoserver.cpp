@@ -137,11 +137,34 @@ void DemoServer::route(QTcpSocket *socket, const HttpRequest &request)
         log(request, "200 help");
         sendHttpResponse(socket, 200, "text/plain; charset=utf-8", helpText(), CorsHeaders);
     } else if (path == "/stream") {
-        serveStream(socket, request);
-    } else {
+        if (authorize(socket, request, false))
+            serveStream(socket, request);
+    } else if (authorize(socket, request, true)) {
         log(request, "chat");
         ChatCompletion::handle(socket, request);
     }
+}
+
+bool DemoServer::authorize(QTcpSocket *socket, const HttpRequest &request, bool bearerRequired)
+{
+    if (m_options.token.isEmpty() && !bearerRequired)
+        return true;
+    const QByteArray authorization = request.header("Authorization");
+    const bool bearer = authorization.size() > 7
+            && QByteArrayView(authorization).first(7).compare("Bearer ", Qt::CaseInsensitive) == 0;
+    const QByteArray token = bearer ? authorization.mid(7).trimmed() : QByteArray();
+    QByteArray message;
+    if (token.isEmpty())
+        message = "missing bearer token";
+    else if (!m_options.token.isEmpty() && token != m_options.token)
+        message = "incorrect bearer token"; // never echoed: it may be a real secret
+    if (message.isEmpty())
+        return true;
+    log(request, "401 " + message);
+    // As real APIs answer: a JSON error body, and the scheme in WWW-Authenticate (RFC 9110).
+    sendJsonError(socket, 401, message, "invalid_request_error", "invalid_api_key",
+                  CorsHeaders + HttpHeaders {{"WWW-Authenticate", "Bearer"}});
+    return false;
 }
 
 void DemoServer::serveStream(QTcpSocket *socket, const HttpRequest &request)
@@ -191,7 +214,8 @@ QByteArray DemoServer::helpText() const
            "    The main stream. Ids 1, 2, 3... on every event; event n is always the same, and\n"
            "    Last-Event-ID: k resumes at k+1. Starts with \"retry: 2000\". Per second: 10\n"
            "    \"tick\" events, 4 \"price\" and 2 \"metric\" JSON updates, 1 multi-line \"log\"\n"
-           "    record; a \": heartbeat\" comment every 2 s.\n"
+           "    record; a \": heartbeat\" comment every 2 s. With --token: needs\n"
+           "    \"Authorization: Bearer <token>\" (401 and a JSON error body otherwise).\n"
            "    Query options:\n"
            "      drop=SEC      close the connection after SEC seconds (default --drop-every)\n"
            "      fail=PERCENT  answer 503 + Retry-After: 1 to PERCENT % of the requests\n"
@@ -201,7 +225,8 @@ QByteArray DemoServer::helpText() const
            "      retry=MS      the retry: value sent (default 2000)\n"
            "      lastEventId=K resume after K (the Last-Event-ID header wins)\n\n"
            "POST /v1/chat/completions\n"
-           "    OpenAI-style streaming chat, offline. Needs \"Authorization: Bearer <any token>\"\n"
+           "    OpenAI-style streaming chat, offline. Needs \"Authorization: Bearer <token>\"\n"
+           "    (any token unless --token is given)\n"
            "    and a JSON body {\"messages\":[{\"role\":\"user\",\"content\":\"...\"}]}; answers\n"
            "    data: {chat.completion.chunk} events, then data: [DONE] (\"stream\": false: one\n"
            "    JSON object).\n\n"

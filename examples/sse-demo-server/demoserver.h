@@ -20,6 +20,9 @@ struct DemoServerOptions
     int failPercent = 0; // default of fail=
     quint32 seed = 1; // of the generator behind fail=, so runs are reproducible
     bool quiet = false; // no request log on stderr
+    // --token: the bearer token /stream and the chat require ("Authorization: Bearer <token>").
+    // Empty: /stream is open and the chat takes any bearer token.
+    QByteArray token;
 };
 
 // A minimal HTTP/1.1 server on 127.0.0.1: one request per connection, every response ends with
@@ -41,6 +44,8 @@ private:
     void serve(QTcpSocket *socket);
     void route(QTcpSocket *socket, const HttpRequest &request);
     void serveStream(QTcpSocket *socket, const HttpRequest &request);
+    // False (after a 401 with a JSON error body) unless the request may use the endpoint.
+    bool authorize(QTcpSocket *socket, const HttpRequest &request, bool bearerRequired);
     QByteArray helpText() const;
     void log(const HttpRequest &request, const QByteArray &outcome) const;
 

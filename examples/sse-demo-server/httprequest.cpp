@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "httprequest.h"
 
+#include <QtCore/qjsondocument.h>
+#include <QtCore/qjsonobject.h>
 #include <QtCore/qtimer.h>
 #include <QtCore/qurl.h>
 #include <QtNetwork/qtcpsocket.h>
@@ -148,6 +150,22 @@ void sendHttpResponse(QTcpSocket *socket, int status, const QByteArray &contentT
     headers.emplaceBack("Connection", "close");
     socket->write(httpResponseHead(status, headers) + body);
     closeGracefully(socket);
+}
+
+void sendJsonError(QTcpSocket *socket, int status, const QByteArray &message,
+                   const QByteArray &type, const QByteArray &code, const HttpHeaders &extraHeaders)
+{
+    const QJsonObject error {
+            {QStringLiteral("message"), QString::fromUtf8(message)},
+            {QStringLiteral("type"), QString::fromUtf8(type)},
+            {QStringLiteral("param"), QJsonValue::Null},
+            {QStringLiteral("code"),
+             code.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(QString::fromUtf8(code))},
+    };
+    const QByteArray body = QJsonDocument(QJsonObject {{QStringLiteral("error"), error}})
+                                    .toJson(QJsonDocument::Compact)
+            + '\n';
+    sendHttpResponse(socket, status, "application/json", body, extraHeaders);
 }
 
 void closeGracefully(QTcpSocket *socket)

@@ -55,6 +55,11 @@ QByteArray httpResponseHead(int status, const HttpHeaders &headers);
 // A whole response with Content-Length, then a graceful close.
 void sendHttpResponse(QTcpSocket *socket, int status, const QByteArray &contentType,
                       const QByteArray &body, const HttpHeaders &extraHeaders = {});
+// An error as OpenAI-style APIs answer it: {"error":{"message":...,"type":...,"param":null,
+// "code":...}} (code null when empty), with Content-Length, then a graceful close.
+void sendJsonError(QTcpSocket *socket, int status, const QByteArray &message,
+                   const QByteArray &type, const QByteArray &code,
+                   const HttpHeaders &extraHeaders = {});
 // Flush what is queued, then close; abort if the peer does not read it within a few seconds.
 void closeGracefully(QTcpSocket *socket);
 

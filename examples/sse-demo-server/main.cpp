@@ -54,6 +54,11 @@ int main(int argc, char *argv[])
              QStringLiteral("P"), QStringLiteral("0")},
             {QStringLiteral("seed"), QStringLiteral("Seed of the generator behind fail=."),
              QStringLiteral("N"), QStringLiteral("1")},
+            {QStringLiteral("token"),
+             QStringLiteral("Require \"Authorization: Bearer T\" on /stream and the chat; a "
+                            "missing or wrong token is a 401 with a JSON error body (without "
+                            "--token, /stream is open and the chat takes any token)."),
+             QStringLiteral("T")},
             {QStringLiteral("quiet"), QStringLiteral("Do not log requests on stderr.")},
     });
     parser.process(app);
@@ -66,6 +71,11 @@ int main(int argc, char *argv[])
     options.failPercent = intValue(parser, QStringLiteral("fail-percent"), 0, 100);
     options.seed = quint32(intValue(parser, QStringLiteral("seed"), 0, 2147483647));
     options.quiet = parser.isSet(QStringLiteral("quiet"));
+    options.token = parser.value(QStringLiteral("token")).toUtf8();
+    if (parser.isSet(QStringLiteral("token")) && options.token.trimmed().isEmpty()) {
+        std::fprintf(stderr, "sse-demo-server: --token must not be empty\n");
+        return 2;
+    }
 
     DemoServer server(options);
     if (!server.listen(quint16(port))) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // sse-demo-server's OpenAI-style chat endpoint, through SseClient: deltas then [DONE], 401
-// without a token, 400 for a bad body; and 404 for an unknown path.
+// without a token, 400 for a bad body; and 404 for an unknown path. With --token, a missing or
+// wrong token is a 401 with a JSON error body on /stream and the chat.
 #include "demoservertest.h"
 
 #include <QtCore/qjsonarray.h>
@@ -19,6 +20,8 @@ private Q_SLOTS:
     void chatWithoutTokenIs401();
     void chatWithBadBodyIs400();
     void unknownPathIs404();
+    void tokenChecked_data();
+    void tokenChecked();
 };
 
 void tst_DemoServerChat::chatStreamsDeltasThenDone()
@@ -76,6 +79,59 @@ void tst_DemoServerChat::chatWithoutTokenIs401()
             QJsonDocument::fromJson(client.errorBody()).object().value(u"error"_s).toObject();
     QCOMPARE(error.value(u"message"_s).toString(), u"missing bearer token"_s);
     QCOMPARE(error.value(u"code"_s).toString(), u"invalid_api_key"_s);
+}
+
+void tst_DemoServerChat::tokenChecked_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QByteArray>("authorization"); // empty: none sent
+    QTest::addColumn<QString>("rejection"); // the 401's message; empty: the stream opens
+    for (const QString &path : {u"/stream"_s, u"/v1/chat/completions"_s}) {
+        const QByteArray tag = path.toLatin1();
+        QTest::addRow("%s, no token", tag.constData())
+                << path << QByteArray() << u"missing bearer token"_s;
+        QTest::addRow("%s, wrong token", tag.constData())
+                << path << QByteArray("Bearer wrong") << u"incorrect bearer token"_s;
+        QTest::addRow("%s, not a bearer", tag.constData())
+                << path << QByteArray("Basic czNjcmV0") << u"missing bearer token"_s;
+        QTest::addRow("%s, the token", tag.constData())
+                << path << QByteArray("bearer  s3cret-T0ken ") << QString();
+    }
+}
+
+void tst_DemoServerChat::tokenChecked()
+{
+    QFETCH(QString, path);
+    QFETCH(QByteArray, authorization);
+    QFETCH(QString, rejection);
+    QProcess server;
+    QUrl streamUrl;
+    startServer(&server, {u"--token"_s, u"s3cret-T0ken"_s}, &streamUrl);
+    if (QTest::currentTestFailed())
+        return;
+    SseClient client(streamUrl.resolved(QUrl(path)));
+    if (path != u"/stream") {
+        client.setMethod("POST");
+        client.setRawHeader("Content-Type", "application/json");
+        client.setBody(chatBody(u"Hello"_s));
+    }
+    if (!authorization.isEmpty())
+        client.setRawHeader("Authorization", authorization);
+    client.open();
+    if (rejection.isEmpty()) {
+        QTRY_COMPARE_WITH_TIMEOUT(client.state(), SseClient::Open, Timeout);
+    } else {
+        QTRY_COMPARE_WITH_TIMEOUT(client.state(), SseClient::Failed, Timeout);
+        QCOMPARE(client.httpStatus(), 401);
+        const QJsonObject error =
+                QJsonDocument::fromJson(client.errorBody()).object().value(u"error"_s).toObject();
+        QCOMPARE(error.value(u"message"_s).toString(), rejection);
+        QCOMPARE(error.value(u"code"_s).toString(), u"invalid_api_key"_s);
+        QVERIFY2(!client.errorString().contains(u"wrong"_s), qPrintable(client.errorString()));
+    }
+    client.close();
+    server.kill();
+    server.waitForFinished(5000);
 }
 
 void tst_DemoServerChat::chatWithBadBodyIs400()
