@@ -13,8 +13,10 @@
 #include <QtCore/qtimer.h>
 #include <QtNetwork/qsslcertificate.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <unistd.h>
 
 namespace {
@@ -33,10 +35,24 @@ void printErr(const QString &line)
     std::fflush(stderr);
 }
 
+// "Connection refused" -> "connection refused" inside a sentence; "HTTP 503" stays.
+QString inSentence(QString reason)
+{
+    if (reason.size() > 1 && reason.at(0).isUpper() && reason.at(1).isLower())
+        reason[0] = reason.at(0).toLower();
+    return reason;
+}
+
+// Exit status when stdout is closed: a shell's status for a writer ended by SIGPIPE.
+constexpr int StdoutClosedStatus = 128 + SIGPIPE;
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
+    // A write to a closed stdout must fail with EPIPE (checked below) instead of killing us
+    // half-way through a shutdown; Qt's network code ignores SIGPIPE too, but not from the start.
+    std::signal(SIGPIPE, SIG_IGN);
     QCoreApplication app(argc, argv);
     QString usageError;
     bool help = false;
@@ -63,6 +79,7 @@ int main(int argc, char *argv[])
     client.setMaxRetries(o.maxRetries);
     client.setRetryAnyMethod(o.retryAnyMethod);
     client.setIdleTimeout(o.idleTimeoutMs);
+    client.setConnectTimeout(o.connectTimeoutMs);
     client.setIgnoreSslErrors(o.insecure);
     if (!o.caCertFile.isEmpty()) {
         const QList<QSslCertificate> certs = QSslCertificate::fromPath(o.caCertFile);
@@ -103,8 +120,18 @@ int main(int argc, char *argv[])
         if (!o.quiet) {
             line.resize(0);
             appendSseJsonLine(line, event);
-            std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
-            std::fflush(stdout);
+            if (std::fwrite(line.constData(), 1, size_t(line.size()), stdout) != size_t(line.size())
+                || std::fflush(stdout) != 0) {
+                const int error = errno;
+                if (error == EPIPE) {
+                    finish(StdoutClosedStatus); // the reader is gone (head -2): quietly
+                } else {
+                    printErr(QStringLiteral("cannot write to stdout: %1")
+                                     .arg(QString::fromLocal8Bit(std::strerror(error))));
+                    finish(1);
+                }
+                return;
+            }
         }
         if (o.maxEvents > 0 && events >= o.maxEvents)
             finish(0);
@@ -117,6 +144,19 @@ int main(int argc, char *argv[])
             finish(0);
         }
     });
+    if (!o.silent && !o.quiet) {
+        // One line per reconnect: why, and when (a closed port is not silence).
+        QObject::connect(&client, &SseClient::reconnectScheduled, &app, [&](int attempt, int ms) {
+            const bool failed = client.error() != SseClient::NoError;
+            printErr(QStringLiteral("%1, %2 in %3 s (attempt %4)")
+                             .arg(failed ? inSentence(client.errorString())
+                                         : QStringLiteral("the stream ended"),
+                                  failed ? QStringLiteral("retrying")
+                                         : QStringLiteral("reconnecting"),
+                                  QString::number(ms / 1000.0, 'f', 1))
+                             .arg(attempt));
+        });
+    }
     if (o.verbose) {
         QObject::connect(&client, &SseClient::stateChanged, &app, [&](SseClient::State s) {
             printErr(QStringLiteral("state %1")

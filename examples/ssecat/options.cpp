@@ -18,7 +18,7 @@ stdout: one JSON object per dispatched event, one line each, in order, flushed p
 Options:
   -H, --header "Name: value"  extra request header (repeatable)
   -X, --request METHOD        HTTP method (default GET; POST when --data is given)
-  -d, --data BODY             request body; @FILE reads it from a file
+  -d, --data BODY             request body; @FILE reads it from a file, @- from stdin
   --last-event-id ID          the initial last event ID: sent on the first request, printed as
                               id until an id: field changes it
   --retry-delay MS            initial reconnection time (default 3000); a server retry: replaces it
@@ -30,9 +30,13 @@ Options:
   --max-events N              exit 0 after N events
   --max-time SEC              exit 0 after SEC seconds (fractions allowed)
   --idle-timeout SEC          nothing (not even a comment) for SEC seconds = the stream ended
+  --connect-timeout SEC       an attempt without a response within SEC seconds fails (and is
+                              retried); default 30, 0 = no limit
   -q, --quiet                 print no events; at exit one line on stderr:
-                              events=N bytes=M seconds=S  (M = body bytes fed to the parser)
-  -v, --verbose               state changes, reconnect delays and errors on stderr
+                              events=N bytes=M seconds=S  (M = body bytes fed to the parser);
+                              no reconnect lines (as -s), so that a success leaves that line alone
+  -s, --silent                no line on stderr per reconnect (see Reporting below)
+  -v, --verbose               also state changes, reconnect delays and errors on stderr
   -k, --insecure              accept any TLS certificate
   --cacert FILE               trust the CA certificates in FILE
   -h, --help                  usage
@@ -43,7 +47,15 @@ Exit status: 0 max-events reached, max-time elapsed, the server answered 204, or
              1 failed for good (non-retryable status, wrong Content-Type, retries exhausted), with
              the reason on stderr;
              2 usage error.
-             130 interrupted (Ctrl-C), after a clean shutdown.
+             130 interrupted (Ctrl-C), after a clean shutdown;
+             141 stdout was closed (as by `ssecat URL | head -2`): quietly, after a clean
+             shutdown, with the status a shell reports for a writer ended by SIGPIPE, so that
+             `set -o pipefail` scripts treat ssecat like any other producer.
+
+Reporting: unless -s or -q, one line on stderr per reconnect, saying why and when, e.g.
+  ssecat: connection refused, retrying in 3.1 s (attempt 2)
+  ssecat: the stream ended, reconnecting in 2.0 s (attempt 1)
+  and a failure for good is one line with its reason before exit status 1.
 
 Request: Accept: text/event-stream and Cache-Control: no-cache, plus the user's headers;
   Last-Event-ID on every request when the last event ID is non-empty, never when it is empty;
@@ -149,6 +161,8 @@ std::optional<SseCatOptions> parseSseCatOptions(const QStringList &args, QString
             return std::nullopt;
         } else if (arg == QLatin1String("-q") || arg == QLatin1String("--quiet")) {
             o.quiet = true;
+        } else if (arg == QLatin1String("-s") || arg == QLatin1String("--silent")) {
+            o.silent = true;
         } else if (arg == QLatin1String("-v") || arg == QLatin1String("--verbose")) {
             o.verbose = true;
         } else if (arg == QLatin1String("-k") || arg == QLatin1String("--insecure")) {
@@ -180,9 +194,11 @@ std::optional<SseCatOptions> parseSseCatOptions(const QStringList &args, QString
             o.hasBody = true;
             if (v.startsWith(u'@')) {
                 QFile file(v.mid(1));
-                if (!file.open(QIODevice::ReadOnly)) {
+                const bool opened = v == QLatin1String("@-") ? file.open(stdin, QIODevice::ReadOnly)
+                                                             : file.open(QIODevice::ReadOnly);
+                if (!opened) {
                     *error = QStringLiteral("--data: cannot read %1: %2")
-                                     .arg(file.fileName(), file.errorString());
+                                     .arg(v.mid(1), file.errorString());
                     return std::nullopt;
                 }
                 o.body = file.readAll();
@@ -216,6 +232,12 @@ std::optional<SseCatOptions> parseSseCatOptions(const QStringList &args, QString
                 return std::nullopt;
             // 0 switches it off; anything else is at least 1 ms.
             o.idleTimeoutMs =
+                    n == 0 ? 0 : int(qBound<qint64>(1, n, qint64(std::numeric_limits<int>::max())));
+        } else if ((len = matches(arg, nullptr, "--connect-timeout"))) {
+            if (!p.value(arg, len, &v) || !p.seconds(QStringLiteral("--connect-timeout"), v, &n))
+                return std::nullopt;
+            // 0 switches it off; anything else is at least 1 ms.
+            o.connectTimeoutMs =
                     n == 0 ? 0 : int(qBound<qint64>(1, n, qint64(std::numeric_limits<int>::max())));
         } else if ((len = matches(arg, nullptr, "--cacert"))) {
             if (!p.value(arg, len, &o.caCertFile))

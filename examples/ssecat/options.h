@@ -26,7 +26,9 @@ struct SseCatOptions
     qint64 maxEvents = -1;
     qint64 maxTimeMs = -1;
     int idleTimeoutMs = 0;
+    int connectTimeoutMs = 30000; // SseClient's default
     bool quiet = false;
+    bool silent = false;
     bool verbose = false;
     bool insecure = false;
     QString caCertFile;

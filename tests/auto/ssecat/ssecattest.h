@@ -8,6 +8,7 @@
 //
 // The server lives in this thread: every wait drives the event loop (QTRY_*, SseCat::finish()),
 // never QProcess::waitForFinished(), which would starve the server.
+#include "directenvironment.h"
 #include "ssetestserver.h"
 
 #include <QtCore/qcoreapplication.h>
@@ -109,11 +110,7 @@ class SseCat
 public:
     explicit SseCat(const QStringList &arguments, const Env &extraEnv = {})
     {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        // 127.0.0.1 must be reached directly, whatever the machine's proxy settings are.
-        for (const QString &name : {u"http_proxy"_s, u"https_proxy"_s, u"all_proxy"_s,
-                                    u"HTTP_PROXY"_s, u"HTTPS_PROXY"_s, u"ALL_PROXY"_s})
-            env.remove(name);
+        QProcessEnvironment env = directEnvironment(); // 127.0.0.1 directly
         for (auto it = extraEnv.cbegin(); it != extraEnv.cend(); ++it)
             env.insert(it.key(), it.value());
         proc.setProcessEnvironment(env);

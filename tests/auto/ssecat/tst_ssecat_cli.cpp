@@ -36,6 +36,9 @@ void tst_SseCatCli::usageErrors_data()
     QTest::newRow("--max-time abc") << QStringList {u"--max-time"_s, u"abc"_s, url};
     QTest::newRow("--max-time negative") << QStringList {u"--max-time"_s, u"-1"_s, url};
     QTest::newRow("--idle-timeout abc") << QStringList {u"--idle-timeout"_s, u"abc"_s, url};
+    QTest::newRow("--connect-timeout abc") << QStringList {u"--connect-timeout"_s, u"abc"_s, url};
+    QTest::newRow("--connect-timeout negative")
+            << QStringList {u"--connect-timeout"_s, u"-2"_s, url};
     QTest::newRow("--retry-delay abc") << QStringList {u"--retry-delay"_s, u"abc"_s, url};
     QTest::newRow("--retry-max-delay abc") << QStringList {u"--retry-max-delay"_s, u"x"_s, url};
     QTest::newRow("--max-retries abc") << QStringList {u"--max-retries"_s, u"abc"_s, url};
@@ -102,8 +105,11 @@ void tst_SseCatCli::help()
             "--max-events",
             "--max-time",
             "--idle-timeout",
+            "--connect-timeout",
             "-q",
             "--quiet",
+            "-s",
+            "--silent",
             "-v",
             "--verbose",
             "-k",

@@ -5,6 +5,7 @@
 // the CA added, or with certificate checks switched off, the events arrive. The stream is either
 // a static text/event-stream file (Content-Length) or an nchan channel (never ends). nginx
 // offers HTTP/2 by ALPN on this listener, which QNetworkAccessManager uses by default.
+#include "directenvironment.h"
 #include "nginxfixture.h"
 
 #include <QtSse/SseClient>
@@ -169,11 +170,7 @@ void tst_Tls::ssecat()
         arguments << u"-k"_s;
     arguments << m_nginx->tlsUrl(path).toString();
     QProcess ssecat;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const QString &name : {u"http_proxy"_s, u"https_proxy"_s, u"all_proxy"_s, u"HTTP_PROXY"_s,
-                                u"HTTPS_PROXY"_s, u"ALL_PROXY"_s})
-        env.remove(name);
-    ssecat.setProcessEnvironment(env);
+    ssecat.setProcessEnvironment(directEnvironment()); // 127.0.0.1 directly
     ssecat.start(QStringLiteral(SSECAT_PATH), arguments);
     // nginx is another process: blocking here starves nothing.
     QVERIFY2(ssecat.waitForFinished(Timeout + 30000), "ssecat did not finish");
