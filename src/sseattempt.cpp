@@ -103,8 +103,10 @@ void SseClientPrivate::sendRequest()
 {
     dropReply();
     const SseInterrupted interrupted(this);
-    // httpStatus and errorBody describe the response to this request, once there is one.
+    // httpStatus, errorBody and responseHeaders describe the response to this request, once
+    // there is one.
     responseBody.clear();
+    responseHeaders.clear();
     if (!setErrorState(error, errorString, 0, QByteArray()))
         return;
     const QUrl currentUrl = request.url();
@@ -268,8 +270,13 @@ void SseClientPrivate::onMetaDataChanged()
     lease.setRequestSent(); // (Qt 6.4 says so before, but it is certain now)
     {
         const QNetworkReply *const current = reply;
+        responseHeaders = reply->rawHeaderPairs();
         if (!setErrorState(error, errorString, status, QByteArray()) || reply != current)
             return; // a slot of errorChanged() took over
+        const SseInterrupted interrupted(this);
+        Q_EMIT q->responseReceived();
+        if (interrupted || reply != current)
+            return; // a slot of it took over
     }
     const bool http2 = reply->attribute(QNetworkRequest::Http2WasUsedAttribute).toBool();
     lease.setHttp2Used(http2);

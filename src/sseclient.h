@@ -178,6 +178,10 @@ public:
     QString errorString() const;
     int httpStatus() const;
     QByteArray errorBody() const;
+    // The latest response's headers, as received (names in the server's case, in order);
+    // empty from each request on until its head arrives, like httpStatus(). Every response
+    // has them: a redirect's, an error's and the stream's. responseReceived() says when.
+    QList<std::pair<QByteArray, QByteArray>> responseHeaders() const;
 
     // Calls slot(event) for each event of the given type, in the context object's thread;
     // the listener is removed when the context is destroyed, by removeEventListener(type), or
@@ -215,6 +219,9 @@ Q_SIGNALS:
     // Emitted just before each request is sent: adjust it (e.g. refresh a bearer token).
     // Connect with a direct connection.
     void aboutToSendRequest(QNetworkRequest *request);
+    // Emitted when a response's head arrives, for every response (a redirect, an error, the
+    // stream's), before anything else about it: httpStatus() and responseHeaders() hold it.
+    void responseReceived();
 
     void urlChanged(const QUrl &url);
     void methodChanged(const QByteArray &method);

@@ -178,6 +178,7 @@ public:
     QString errorString;
     int httpStatus = 0;
     QByteArray errorBody;
+    QList<std::pair<QByteArray, QByteArray>> responseHeaders; // the latest response's
     bool *alivePtr = nullptr; // set while feeding the parser; cleared by our destructor
     bool replyErrored = false; // the reply reported an error (its finished() may not follow)
     bool readDeferred = false; // readyRead/finished came in a slot's nested loop during a feed

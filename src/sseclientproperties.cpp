@@ -251,6 +251,10 @@ QByteArray SseClient::errorBody() const
 {
     return d_func()->errorBody;
 }
+QList<std::pair<QByteArray, QByteArray>> SseClient::responseHeaders() const
+{
+    return d_func()->responseHeaders;
+}
 
 void SseClientPrivate::setState(SseClient::State s)
 {

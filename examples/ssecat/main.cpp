@@ -11,6 +11,7 @@
 #include <QtCore/qmetaobject.h>
 #include <QtCore/qsocketnotifier.h>
 #include <QtCore/qtimer.h>
+#include <QtNetwork/qnetworkrequest.h>
 #include <QtNetwork/qsslcertificate.h>
 
 #include <cerrno>
@@ -41,6 +42,35 @@ QString inSentence(QString reason)
     if (reason.size() > 1 && reason.at(0).isUpper() && reason.at(1).isLower())
         reason[0] = reason.at(0).toLower();
     return reason;
+}
+
+// What -v and -i show of a header: credentials masked.
+QByteArray shownHeader(const QByteArray &name, const QByteArray &value)
+{
+    const QByteArray lower = name.toLower();
+    QByteArray shown = value;
+    if (lower == "authorization" || lower == "proxy-authorization") {
+        const qsizetype space = value.indexOf(' ');
+        shown = space > 0 ? value.first(space) + " ****" : QByteArray("****");
+    } else if (lower == "cookie" || lower == "set-cookie" || lower.contains("key")
+               || lower.contains("token") || lower.contains("secret")
+               || lower.contains("password")) {
+        shown = "****";
+    }
+    return name + ": " + shown;
+}
+
+QString shownUrl(QUrl url)
+{
+    if (!url.password().isEmpty())
+        url.setPassword(QStringLiteral("****"));
+    return url.toString();
+}
+
+void printRaw(const QByteArray &line)
+{
+    std::fprintf(stderr, "%s\n", line.constData());
+    std::fflush(stderr);
 }
 
 // Exit status when stdout is closed: a shell's status for a writer ended by SIGPIPE.
@@ -157,7 +187,20 @@ int main(int argc, char *argv[])
                              .arg(attempt));
         });
     }
+    if (o.include || o.verbose) {
+        QObject::connect(&client, &SseClient::responseReceived, &app, [&] {
+            printRaw("< HTTP " + QByteArray::number(client.httpStatus()));
+            for (const auto &[name, value] : client.responseHeaders())
+                printRaw("< " + shownHeader(name, value));
+        });
+    }
     if (o.verbose) {
+        QObject::connect(&client, &SseClient::aboutToSendRequest, &app,
+                         [](QNetworkRequest *request) {
+                             printRaw("> " + shownUrl(request->url()).toUtf8());
+                             for (const QByteArray &name : request->rawHeaderList())
+                                 printRaw("> " + shownHeader(name, request->rawHeader(name)));
+                         });
         QObject::connect(&client, &SseClient::stateChanged, &app, [&](SseClient::State s) {
             printErr(QStringLiteral("state %1")
                              .arg(QLatin1String(

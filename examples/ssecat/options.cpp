@@ -36,7 +36,13 @@ Options:
                               events=N bytes=M seconds=S  (M = body bytes fed to the parser);
                               no reconnect lines (as -s), so that a success leaves that line alone
   -s, --silent                no line on stderr per reconnect (see Reporting below)
-  -v, --verbose               also state changes, reconnect delays and errors on stderr
+  -i, --include               each response's status and headers on stderr, before its events:
+                              "< HTTP 200", then "< Name: value" lines (stdout stays JSON lines)
+  -v, --verbose               also state changes, reconnect delays, errors, and each request's
+                              URL and headers ("> ..." lines) and each response's (as -i), on
+                              stderr; credentials are masked: Authorization shows its scheme
+                              only, Cookie and headers named like a key, token, secret or
+                              password show ****, a URL's password shows ****
   -k, --insecure              accept any TLS certificate
   --cacert FILE               trust the CA certificates in FILE
   -h, --help                  usage
@@ -163,6 +169,8 @@ std::optional<SseCatOptions> parseSseCatOptions(const QStringList &args, QString
             o.quiet = true;
         } else if (arg == QLatin1String("-s") || arg == QLatin1String("--silent")) {
             o.silent = true;
+        } else if (arg == QLatin1String("-i") || arg == QLatin1String("--include")) {
+            o.include = true;
         } else if (arg == QLatin1String("-v") || arg == QLatin1String("--verbose")) {
             o.verbose = true;
         } else if (arg == QLatin1String("-k") || arg == QLatin1String("--insecure")) {

@@ -29,6 +29,7 @@ struct SseCatOptions
     int connectTimeoutMs = 30000; // SseClient's default
     bool quiet = false;
     bool silent = false;
+    bool include = false;
     bool verbose = false;
     bool insecure = false;
     QString caCertFile;

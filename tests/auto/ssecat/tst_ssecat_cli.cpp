@@ -110,6 +110,8 @@ void tst_SseCatCli::help()
             "--quiet",
             "-s",
             "--silent",
+            "-i",
+            "--include",
             "-v",
             "--verbose",
             "-k",

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // ssecat as a Unix tool: a reader that goes away (`ssecat URL | head -2`) ends it at once and
 // quietly with 141; one line on stderr per reconnect, unless -s or -q; `-d @-` reads the body from
-// stdin; --connect-timeout bounds an attempt that gets no response.
+// stdin; --connect-timeout bounds an attempt that gets no response; -i and -v show heads with
+// the secrets masked.
 #include "ssecattest.h"
 
 class tst_SseCatUnix : public SseCatTest
@@ -16,6 +17,8 @@ private Q_SLOTS:
     void bodyFromStdin();
     void connectTimeout_data();
     void connectTimeout();
+    void headersShown_data();
+    void headersShown();
 };
 
 void tst_SseCatUnix::stdoutClosed_data()
@@ -54,11 +57,13 @@ void tst_SseCatUnix::stdoutClosed()
     QVERIFY2(err.endsWith("status=141\n"), describe.constData());
     // Promptly: at the next event (25 ms apart), not at the end of the stream (10 s away).
     QVERIFY2(elapsed.elapsed() < 5000, qPrintable(QString::number(elapsed.elapsed())));
-    // Quietly: nothing but what -v asks for.
+    // Quietly: nothing but what -v asks for (states, the request's and response's heads).
+    const bool verbose = args.contains(u"-v"_s);
     for (const QByteArray &line : err.split('\n')) {
-        QVERIFY2(line.isEmpty() || line.startsWith("status=")
-                         || (args.contains(u"-v"_s) && line.startsWith("ssecat: state ")),
-                 describe.constData());
+        const bool asked = verbose
+                && (line.startsWith("ssecat: state ") || line.startsWith("> ")
+                    || line.startsWith("< "));
+        QVERIFY2(line.isEmpty() || line.startsWith("status=") || asked, describe.constData());
     }
     QCOMPARE(server.requestCount(), 1);
 }
@@ -177,6 +182,63 @@ void tst_SseCatUnix::connectTimeout()
              cat.describe().constData());
     QVERIFY2(cat.errLines().last().contains(said), cat.describe().constData());
     QCOMPARE(server.requestCount(), 2);
+}
+
+void tst_SseCatUnix::headersShown_data()
+{
+    QTest::addColumn<QString>("option");
+    QTest::addColumn<bool>("requestShown");
+    QTest::newRow("-i") << u"-i"_s << false;
+    QTest::newRow("--include") << u"--include"_s << false;
+    QTest::newRow("-v") << u"-v"_s << true;
+}
+
+// -i: each response's status and headers on stderr, stdout untouched; -v adds the requests'.
+// Secrets never appear: not the bearer token, an API key, a cookie, nor the URL's password.
+void tst_SseCatUnix::headersShown()
+{
+    QFETCH(QString, option);
+    QFETCH(bool, requestShown);
+    Server server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::redirect(307, server.url(u"/there"_s).toEncoded()));
+    server.enqueue(stream().header("X-Request-Id", "r-1")
+                           .header("Set-Cookie", "session=cookie-secret")
+                           .send("data: a\n\n")
+                           .close());
+    QUrl url = server.url();
+    url.setUserName(u"user"_s);
+    url.setPassword(u"url-secret"_s);
+    SseCat cat({option, u"-H"_s, u"Authorization: Bearer token-secret"_s, u"-H"_s,
+                u"X-Api-Key: key-secret"_s, u"--max-retries"_s, u"0"_s, url.toString()});
+    VERIFY_EXIT(cat, 0);
+    QList<Event> events;
+    PARSE_EVENTS(cat, events); // stdout stays JSON lines
+    QCOMPARE(datas(events), QStringList {u"a"_s});
+    const QList<QByteArray> lines = cat.errLines();
+    for (const QByteArray &expected :
+         {QByteArray("< HTTP 307"), QByteArray("< HTTP 200"), QByteArray("< X-Request-Id: r-1"),
+          QByteArray("< Set-Cookie: ****"), QByteArray("< Content-Type: text/event-stream")}) {
+        QVERIFY2(lines.contains(expected),
+                 QByteArray(expected + '\n' + cat.describe()).constData());
+    }
+    // The 307's head comes before the 200's, each response's lines together.
+    QVERIFY(lines.indexOf("< HTTP 307") < lines.indexOf("< HTTP 200"));
+    const QByteArray maskedUrl = "> http://user:****@127.0.0.1:" + QByteArray::number(url.port());
+    bool urlShown = false;
+    for (const QByteArray &line : lines)
+        urlShown = urlShown || line.startsWith(maskedUrl);
+    QCOMPARE(urlShown, requestShown);
+    QCOMPARE(lines.contains("> Authorization: Bearer ****"), requestShown);
+    QCOMPARE(lines.contains("> X-Api-Key: ****"), requestShown);
+    QCOMPARE(lines.contains("> Accept: text/event-stream"), requestShown);
+    QVERIFY2(!cat.err.contains("secret"), cat.describe().constData());
+    // What the server got was not masked.
+    QCOMPARE(server.requestCount(), 2);
+    bool tokenSent = false;
+    for (const auto &[name, value] : server.requests().constFirst().headers)
+        tokenSent = tokenSent || value == "Bearer token-secret";
+    QVERIFY(tokenSent);
 }
 
 QTEST_MAIN(tst_SseCatUnix)

@@ -93,6 +93,9 @@ static void slotRows()
     QTest::newRow("errorChanged (HTTP 503)") << QByteArray("errorChanged()") << 3;
     QTest::newRow("errorChanged (503 error)") << QByteArray("errorChanged()") << 4;
     QTest::newRow("errorChanged (404 error)") << QByteArray("errorChanged()") << 7;
+    QTest::newRow("responseReceived (200)") << QByteArray("responseReceived()") << 1;
+    QTest::newRow("responseReceived (503)") << QByteArray("responseReceived()") << 2;
+    QTest::newRow("responseReceived (404)") << QByteArray("responseReceived()") << 3;
     QTest::newRow("lastEventIdChanged") << QByteArray("lastEventIdChanged(QString)") << 1;
     QTest::newRow("eventReceived, more in the chunk") << QByteArray("eventReceived(SseEvent)") << 1;
     QTest::newRow("countersChanged") << QByteArray("countersChanged()") << 1;

@@ -23,6 +23,7 @@ private Q_SLOTS:
     void interimResponses_data();
     void interimResponses();
     void errorPropertiesFollowAttempts();
+    void responseHeadersFollowResponses();
 };
 
 // ---- 5. retryable statuses ------------------------------------------------------------------
@@ -271,6 +272,48 @@ void tst_SseClientStatus::errorPropertiesFollowAttempts()
     QVERIFY(!seen.isEmpty());
     QCOMPARE(seen.first().error, SseClient::NoError);
     QCOMPARE(f.client.errorString(), QString());
+    f.client.close();
+}
+
+// Every response's head, a redirect's and an error's included, is announced by
+// responseReceived() with httpStatus() and responseHeaders() set; each request clears them.
+void tst_SseClientStatus::responseHeadersFollowResponses()
+{
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(
+            Response::redirect(302, f.server.url(u"/there"_s).toEncoded()).header("X-Hop", "1"));
+    f.server.enqueue(Response::status(503, "busy").header("Retry-After", "0"));
+    f.server.enqueue(Response::sse().header("X-Request-Id", "r-42").send("data: a\n\n").holdOpen());
+    f.client.setReconnectionTime(20);
+    using Headers = QList<std::pair<QByteArray, QByteArray>>;
+    const auto value = [](const Headers &headers, QByteArrayView name) {
+        for (const auto &[n, v] : headers) {
+            if (name.compare(n, Qt::CaseInsensitive) == 0)
+                return v;
+        }
+        return QByteArray();
+    };
+    QList<std::pair<int, Headers>> responses; // at each responseReceived()
+    QList<qsizetype> headersAtRequest; // responseHeaders().size() as each request goes out
+    connect(&f.client, &SseClient::responseReceived, this, [&] {
+        responses.append({f.client.httpStatus(), f.client.responseHeaders()});
+    });
+    connect(&f.client, &SseClient::aboutToSendRequest, this,
+            [&] { headersAtRequest.append(f.client.responseHeaders().size()); });
+    f.client.open();
+    TRY_COMPARE(f.client.state(), SseClient::Open);
+    QCOMPARE(responses.size(), 3);
+    QCOMPARE(responses.at(0).first, 302);
+    QCOMPARE(value(responses.at(0).second, "x-hop"), QByteArray("1"));
+    QVERIFY(!value(responses.at(0).second, "Location").isEmpty());
+    QCOMPARE(responses.at(1).first, 503);
+    QCOMPARE(value(responses.at(1).second, "Retry-After"), QByteArray("0"));
+    QCOMPARE(value(responses.at(1).second, "X-Hop"), QByteArray()); // not the last response's
+    QCOMPARE(responses.at(2).first, 200);
+    QCOMPARE(value(responses.at(2).second, "X-Request-Id"), QByteArray("r-42"));
+    QCOMPARE(f.client.responseHeaders(), responses.at(2).second); // kept while the stream lives
+    QCOMPARE(headersAtRequest, QList<qsizetype>({0, 0, 0}));
     f.client.close();
 }
 
