@@ -159,6 +159,8 @@ void SseClientPrivate::sendNow()
     } // else Qt's default: HTTP/2 when TLS's ALPN agrees, HTTP/1.1 otherwise
     networkRequest.setRawHeader("Accept", "text/event-stream");
     networkRequest.setRawHeader("Cache-Control", "no-cache");
+    // Requests say who they are (Qt's own default is "Mozilla/5.0"); the application's wins.
+    networkRequest.setRawHeader("User-Agent", QByteArrayLiteral("QtSse/" QTSSE_VERSION_STR));
     QList<QByteArray> rejected;
     bool hasAcceptEncoding = false;
     for (const auto &[name, value] : request.headers(headers, &rejected)) {

@@ -63,7 +63,8 @@ Reporting: unless -s or -q, one line on stderr per reconnect, saying why and whe
   ssecat: the stream ended, reconnecting in 2.0 s (attempt 1)
   and a failure for good is one line with its reason before exit status 1.
 
-Request: Accept: text/event-stream and Cache-Control: no-cache, plus the user's headers;
+Request: Accept: text/event-stream, Cache-Control: no-cache and User-Agent: QtSse/<version>,
+  plus the user's headers (a -H User-Agent replaces QtSse's);
   Last-Event-ID on every request when the last event ID is non-empty, never when it is empty;
   reconnects go to the original URL.
 Decoding: the body is decoded per the WHATWG Encoding standard's UTF-8 decode (one leading BOM

@@ -12,6 +12,8 @@ class tst_SseClientRequest : public QObject
 private Q_SLOTS:
     // 1. request headers and Last-Event-ID
     void requestHeaders();
+    void userAgent_data();
+    void userAgent();
     void lastEventIdSentOnReconnect();
     void presetLastEventIdSentOnFirstRequest();
     void emptyIdResetsLastEventId();
@@ -62,6 +64,37 @@ void tst_SseClientRequest::requestHeaders()
     QVERIFY(!r.hasHeader("X-Remove"));
     QVERIFY(!r.hasHeader("Last-Event-ID")); // lastEventId is empty
     QVERIFY(r.body.isEmpty());
+    f.client.close();
+}
+
+void tst_SseClientRequest::userAgent_data()
+{
+    QTest::addColumn<QByteArray>("name"); // of the application's header; empty: none
+    QTest::addColumn<QByteArray>("expected"); // a regular expression
+    QTest::newRow("default") << QByteArray() << QByteArray("^QtSse/\\d+\\.\\d+\\.\\d+$");
+    QTest::newRow("the application's") << QByteArray("User-Agent") << QByteArray("^MyApp/2$");
+    QTest::newRow("the application's, any case")
+            << QByteArray("user-agent") << QByteArray("^MyApp/2$");
+}
+
+// Requests say who they are: QtSse/<version> (not Qt's "Mozilla/5.0"); the application's
+// User-Agent wins, sent once.
+void tst_SseClientRequest::userAgent()
+{
+    QFETCH(QByteArray, name);
+    QFETCH(QByteArray, expected);
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::sse().holdOpen());
+    if (!name.isEmpty())
+        f.client.setRawHeader(name, "MyApp/2");
+    f.client.open();
+    QVERIFY(f.openedSpy.wait(Timeout));
+    const Request r = f.server.requests().at(0);
+    QCOMPARE(headerCount(r, "User-Agent"), 1);
+    const QString agent = QString::fromLatin1(r.header("User-Agent"));
+    QVERIFY2(QRegularExpression(QString::fromLatin1(expected)).match(agent).hasMatch(),
+             qPrintable(agent));
     f.client.close();
 }
 
