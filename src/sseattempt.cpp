@@ -4,8 +4,12 @@
 // read (ssestream.cpp) until it ends; then the retry state says what follows: the next attempt
 // after a delay, or the end. Every transition that emits a signal checks SseInterrupted after
 // it: a slot may close, reopen or delete the client.
+#include "sseauthenticator_p.h"
 #include "sseclient_p.h"
 #include "ssereplyscope_p.h"
+#include "sserequest_p.h"
+
+#include <QtCore/qurlquery.h>
 
 #include <QtCore/qcoreevent.h>
 
@@ -87,15 +91,40 @@ QString SseClientPrivate::proxyDescription()
 
 void SseClientPrivate::startRequest()
 {
+    Q_Q(SseClient);
     ++epoch; // a new attempt: a transition still running in a caller must stop
     retryTimer.stop();
+    dropQuestion();
     const SseInterrupted interrupted(this);
     setNextRetryTime(QDateTime());
     if (interrupted)
         return;
-    // Every attempt starts at the configured URL with the configured method and body:
-    // reconnects go to the original URL, not where a redirect pointed.
-    request.start(url, method, body);
+    // Every attempt starts at the configured URL with the configured method, body and headers
+    // (reconnects go to the original URL, not where a redirect pointed), as the application's
+    // slot of aboutToStartAttempt() then shapes it.
+    SseRequest shaped;
+    SseRequestPrivate *const r = shaped.d.get();
+    r->attempt = attemptIndex++;
+    r->url = url;
+    r->method = method;
+    r->body = body;
+    r->headers = headers;
+    r->lastEventId = parser.lastEventId();
+    Q_EMIT q->aboutToStartAttempt(&shaped);
+    if (interrupted)
+        return; // closed, restarted or deleted from the slot
+    QUrl attemptUrl = r->url;
+    attemptHeaders = r->headers;
+    attemptLastEventId = r->lastEventId;
+    if (!resumeQueryParameter.isEmpty() && !attemptLastEventId.isEmpty()) {
+        QUrlQuery query(attemptUrl);
+        query.removeAllQueryItems(resumeQueryParameter);
+        // Percent-encoded in full: an id may hold '&', '=', '+' or '#'.
+        query.addQueryItem(QString::fromLatin1(QUrl::toPercentEncoding(resumeQueryParameter)),
+                           QString::fromLatin1(QUrl::toPercentEncoding(attemptLastEventId)));
+        attemptUrl.setQuery(query);
+    }
+    request.start(attemptUrl, r->method, r->body);
     sendRequest();
 }
 
@@ -163,7 +192,7 @@ void SseClientPrivate::sendNow()
     networkRequest.setRawHeader("User-Agent", QByteArrayLiteral("QtSse/" QTSSE_VERSION_STR));
     QList<QByteArray> rejected;
     bool hasAcceptEncoding = false;
-    for (const auto &[name, value] : request.headers(headers, &rejected)) {
+    for (const auto &[name, value] : request.headers(attemptHeaders, &rejected)) {
         hasAcceptEncoding =
                 hasAcceptEncoding || name.compare("Accept-Encoding", Qt::CaseInsensitive) == 0;
         networkRequest.setRawHeader(name, value);
@@ -175,9 +204,8 @@ void SseClientPrivate::sendNow()
     if (!hasAcceptEncoding)
         networkRequest.setRawHeader("Accept-Encoding",
                                     QtSsePrivate::ContentDecoder::acceptEncoding());
-    const QString id = parser.lastEventId();
-    if (!id.isEmpty())
-        networkRequest.setRawHeader("Last-Event-ID", id.toUtf8());
+    if (!attemptLastEventId.isEmpty() && resumeQueryParameter.isEmpty())
+        networkRequest.setRawHeader("Last-Event-ID", attemptLastEventId.toUtf8());
     if (!caCertificates.isEmpty()) {
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
         tls.addCaCertificates(caCertificates);
@@ -318,6 +346,7 @@ void SseClientPrivate::onMetaDataChanged()
                 return;
         }
         streamOpen = true;
+        authRetried = false; // a later 401 (an expired token) may ask again
         parser.reset();
         const int attemptBefore = retry.attempt();
         retry.streamOpened();
@@ -471,6 +500,9 @@ void SseClientPrivate::onTimer(int id)
     } else if (id == unsentTimer.timerId()) {
         unsentTimer.stop();
         onUnsentCheck();
+    } else if (id == authTimer.timerId()) {
+        authTimer.stop();
+        onCredentialsAnswered(); // none in time: the 401 stands
     }
 }
 
@@ -509,6 +541,8 @@ void SseClientPrivate::applyVerdict(const Verdict &v)
         finishFor(SseClient::Closed);
         return;
     }
+    if (v.action == Verdict::Fail && httpStatus == 401 && askForCredentials(v))
+        return; // retrying with new credentials, or waiting for them
     QString reason = v.reason;
     if (!responseBody.isEmpty())
         reason += QStringLiteral(": ") + QString::fromUtf8(responseBody).simplified();
@@ -517,6 +551,89 @@ void SseClientPrivate::applyVerdict(const Verdict &v)
     if (interrupted)
         return; // closed, restarted or deleted from a slot
     proceed(retry.afterFailure(v, method));
+}
+
+bool SseClientPrivate::askForCredentials(const Verdict &verdict)
+{
+    Q_Q(SseClient);
+    static const QMetaMethod signal = QMetaMethod::fromSignal(&SseClient::authenticationRequired);
+    if (authRetried || !q->isSignalConnected(signal))
+        return false;
+    if (!authenticator) {
+        authenticator = new SseAuthenticator(q);
+        authenticator->d->answered = [this] {
+            // Not under the application's call: at the next turn of the event loop.
+            QMetaObject::invokeMethod(
+                    q_func(),
+                    [this, at = epoch] {
+                        if (epoch == at)
+                            onCredentialsAnswered();
+                    },
+                    Qt::QueuedConnection);
+        };
+    }
+    SseAuthenticatorPrivate *const a = authenticator->d.get();
+    a->ask(httpStatus, responseHeaders, responseBody);
+    authVerdict = verdict;
+    {
+        // The 401 shows (httpStatus, errorBody) while it is asked about.
+        const SseInterrupted interrupted(this);
+        if (!setErrorState(error, errorString, httpStatus, responseBody))
+            return true; // a slot of errorChanged() took over
+        Q_EMIT q->authenticationRequired(authenticator);
+        if (interrupted)
+            return true; // closed, restarted or deleted from the slot
+    }
+    switch (a->answer) {
+    case SseAuthenticatorPrivate::Answer::Retry:
+        retryWithCredentials();
+        return true;
+    case SseAuthenticatorPrivate::Answer::Deferred:
+        qCDebug(lcSseConnection) << "401: waiting for the application's credentials";
+        if (connectTimeout > 0)
+            arm(authTimer, connectTimeout);
+        return true;
+    case SseAuthenticatorPrivate::Answer::None:
+    case SseAuthenticatorPrivate::Answer::Abandon:
+        break;
+    }
+    a->asking = false;
+    return false; // the 401 stands
+}
+
+void SseClientPrivate::onCredentialsAnswered()
+{
+    if (!authenticator || !authenticator->d->asking || state != SseClient::Connecting)
+        return;
+    authTimer.stop();
+    if (authenticator->d->answer == SseAuthenticatorPrivate::Answer::Retry) {
+        retryWithCredentials();
+        return;
+    }
+    authenticator->d->asking = false; // abandoned, or no answer in time
+    authRetried = true; // the 401 stands now, not asked about again
+    applyVerdict(authVerdict);
+}
+
+void SseClientPrivate::dropQuestion()
+{
+    authTimer.stop();
+    if (authenticator)
+        authenticator->d->asking = false;
+}
+
+void SseClientPrivate::retryWithCredentials()
+{
+    Q_Q(SseClient);
+    SseAuthenticatorPrivate *const a = authenticator->d.get();
+    a->asking = false;
+    authRetried = true; // once: a second 401 in a row stands
+    qCDebug(lcSseConnection) << "401: retrying with the application's credentials";
+    // The client's own headers: the fresh credentials serve the reconnects after this one too.
+    for (const auto &[name, value] : std::as_const(a->newHeaders))
+        q->setRawHeader(name, value);
+    --attemptIndex; // the same attempt, sent again
+    startRequest();
 }
 
 void SseClientPrivate::proceed(const QtSsePrivate::RetryState::Next &next)

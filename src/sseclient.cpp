@@ -145,6 +145,8 @@ void SseClient::open()
                 << "open(): a body with the GET method is sent as is, and most servers ignore it;"
                    " for an API that answers a body (an LLM's chat), setMethod(\"POST\")";
     }
+    d->attemptIndex = 0;
+    d->authRetried = false;
     const bool counted = d->eventCount != 0 || d->byteCount != 0;
     d->eventCount = d->byteCount = 0;
     if (counted) {
@@ -166,6 +168,7 @@ void SseClient::close()
     ++d->epoch; // a transition running in a caller (close() from a slot) stops
     d->dropReply();
     d->retryTimer.stop();
+    d->dropQuestion(); // a 401's question lapses
     const SseInterrupted interrupted(d);
     d->setNextRetryTime(QDateTime());
     if (interrupted)

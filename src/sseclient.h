@@ -22,6 +22,8 @@ class QSslCertificate;
 QT_END_NAMESPACE
 
 class SseClientPrivate;
+class SseRequest;
+class SseAuthenticator;
 
 class QTSSE_EXPORT SseClient : public QObject
 {
@@ -45,6 +47,8 @@ class QTSSE_EXPORT SseClient : public QObject
                        connectTimeoutChanged)
     Q_PROPERTY(qsizetype maxEventSize READ maxEventSize WRITE setMaxEventSize NOTIFY
                        maxEventSizeChanged)
+    Q_PROPERTY(QString resumeQueryParameter READ resumeQueryParameter WRITE setResumeQueryParameter
+                       NOTIFY resumeQueryParameterChanged)
     Q_PROPERTY(HttpProtocol httpProtocol READ httpProtocol WRITE setHttpProtocol NOTIFY
                        httpProtocolChanged)
     // State
@@ -147,6 +151,11 @@ public:
 
     HttpProtocol httpProtocol() const;
     void setHttpProtocol(HttpProtocol protocol); // applies from the next request on
+    // How a reconnect resumes: empty (the default), the Last-Event-ID header, as the standard
+    // says; a name, the last event ID as that query parameter of the attempt's URL instead (for
+    // servers and proxies that drop unknown headers), added after aboutToStartAttempt().
+    QString resumeQueryParameter() const;
+    void setResumeQueryParameter(const QString &name);
 
     // By default clients share their thread's SseConnectionPool. Set the application's own
     // QNetworkAccessManager instead (not owned; it must outlive the client and live in the
@@ -222,6 +231,15 @@ Q_SIGNALS:
     // Emitted when a response's head arrives, for every response (a redirect, an error, the
     // stream's), before anything else about it: httpStatus() and responseHeaders() hold it.
     void responseReceived();
+    // Emitted before each attempt (the first after open() and every reconnect; not before a
+    // redirect, which belongs to its attempt): change the URL, method, body, headers or the
+    // last event ID to resume from, for this attempt only (a fresh token, a ?since= cursor, a
+    // POST stream resumed by a GET elsewhere). Connect with a direct connection. A request that
+    // is not a GET is only retried with retryAnyMethod set, whatever the slot makes of it.
+    void aboutToStartAttempt(SseRequest *request);
+    // Emitted when a response is 401 and a slot is connected: answer with new credentials,
+    // now or later (SseAuthenticator); without an answer the 401 stands.
+    void authenticationRequired(SseAuthenticator *authenticator);
 
     void urlChanged(const QUrl &url);
     void methodChanged(const QByteArray &method);
@@ -236,6 +254,7 @@ Q_SIGNALS:
     void connectTimeoutChanged(int milliseconds);
     void maxEventSizeChanged(qsizetype bytes);
     void httpProtocolChanged(SseClient::HttpProtocol protocol);
+    void resumeQueryParameterChanged(const QString &name);
     void waitingForConnectionChanged(bool waiting);
     void stateChanged(SseClient::State state);
     void reconnectAttemptChanged(int attempt);

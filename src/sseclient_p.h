@@ -4,6 +4,7 @@
 
 //  W A R N I N G: not part of the QtSse API; it may change without notice.
 
+#include "sseauthenticator.h"
 #include "sseclient.h"
 #include "sseconnectionpool_p.h"
 #include "ssecontentdecoder_p.h"
@@ -96,6 +97,12 @@ public:
     void onReplyDestroyed();
     // An attempt that opened no stream: its error, then what the retry state says follows.
     void applyVerdict(const QtSsePrivate::Verdict &verdict);
+    // A 401 with authenticationRequired() connected: asks, once per 401 in a row. True if the
+    // question took over (the retry started, or the answer is awaited).
+    bool askForCredentials(const QtSsePrivate::Verdict &verdict);
+    void onCredentialsAnswered(); // a deferred answer, or none in time (authTimer)
+    void retryWithCredentials();
+    void dropQuestion(); // a 401's open question lapses (close(), a new attempt)
     void proceed(const QtSsePrivate::RetryState::Next &next);
     void finishFor(SseClient::State state);
 
@@ -147,9 +154,16 @@ public:
     SseClient::HttpProtocol httpProtocol = SseClient::AutoProtocol;
     // The reconnect policy's settings and counters (ssepolicy_p.h): the client only asks it.
     QtSsePrivate::RetryState retry;
+    QString resumeQueryParameter; // empty: Last-Event-ID
 
     // the current attempt
     QtSsePrivate::RedirectState request; // where it goes, how, with what (after redirects)
+    int attemptIndex = 0; // the next attempt's number since open() (SseRequest::attempt())
+    QList<std::pair<QByteArray, QByteArray>> attemptHeaders; // as aboutToStartAttempt() left them
+    QString attemptLastEventId; // sent with every hop of the attempt (unless empty)
+    SseAuthenticator *authenticator = nullptr; // a child, made at the first 401 asked about
+    QtSsePrivate::Verdict authVerdict; // the 401 that waits for its answer
+    bool authRetried = false; // the retry after a 401 went out; reset when a stream opens
     // Its slot in the connection pool: taken when a request is sent, given back when the client
     // stops (Reconnecting, Closed, Failed) or is destroyed. Redirects keep it if they can.
     QtSsePrivate::PoolLease lease {q_ptr, [this] { onConnectionGranted(); }};
@@ -169,6 +183,7 @@ public:
     QBasicTimer connectTimer;
     QBasicTimer idleTimer;
     QBasicTimer unsentTimer; // UnsentCheckMs
+    QBasicTimer authTimer; // a deferred answer to a 401 waits at most connectTimeout
     void arm(QBasicTimer &timer, int ms) { timer.start(ms, Qt::PreciseTimer, timerTarget); }
     bool notifyIdPerEvent = false; // lastEventIdChanged is connected (checked per read)
 

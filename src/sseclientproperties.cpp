@@ -165,6 +165,14 @@ void SseClient::setHttpProtocol(HttpProtocol protocol)
 {
     QTSSE_SETTER(httpProtocol, protocol, httpProtocolChanged);
 }
+QString SseClient::resumeQueryParameter() const
+{
+    return d_func()->resumeQueryParameter;
+}
+void SseClient::setResumeQueryParameter(const QString &name)
+{
+    QTSSE_SETTER(resumeQueryParameter, name, resumeQueryParameterChanged);
+}
 bool SseClient::isWaitingForConnection() const
 {
     return d_func()->waitingForConnection;
