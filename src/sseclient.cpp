@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "sseclient_p.h"
 
+#include <QtCore/qthread.h>
+
 #include <QtNetwork/qnetworkaccessmanager.h>
 
 /*!
@@ -49,6 +51,20 @@
 Q_LOGGING_CATEGORY(lcSseConnection, "qtsse.connection", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcSsePolicy, "qtsse.policy", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcSseParser, "qtsse.parser", QtWarningMsg)
+
+namespace {
+// open(), close() and reconnectNow() from another thread than the client's: queued to the
+// client's thread, where its reply and timers live (called directly they would fail with Qt's
+// "Timers cannot be started from another thread", or worse). They then take effect later, as
+// any queued call does. True if queued.
+bool queuedFromOtherThread(SseClient *client, void (SseClient::*call)())
+{
+    if (QThread::currentThread() == client->thread())
+        return false;
+    QMetaObject::invokeMethod(client, call, Qt::QueuedConnection);
+    return true;
+}
+} // namespace
 
 SseClientPrivate::SseClientPrivate(SseClient *q)
     : q_ptr(q), timerTarget(new SseClientTimers(q, this))
@@ -119,6 +135,8 @@ bool SseClient::removeEventListener(const QMetaObject::Connection &connection)
 */
 void SseClient::open()
 {
+    if (queuedFromOtherThread(this, &SseClient::open))
+        return;
     Q_D(SseClient);
     if (d->state == Connecting || d->state == Open)
         return;
@@ -164,6 +182,8 @@ void SseClient::open()
 */
 void SseClient::close()
 {
+    if (queuedFromOtherThread(this, &SseClient::close))
+        return;
     Q_D(SseClient);
     ++d->epoch; // a transition running in a caller (close() from a slot) stops
     d->dropReply();
@@ -183,6 +203,8 @@ void SseClient::close()
 */
 void SseClient::reconnectNow()
 {
+    if (queuedFromOtherThread(this, &SseClient::reconnectNow))
+        return;
     Q_D(SseClient);
     if (d->state == Closed || d->state == Failed) {
         open();

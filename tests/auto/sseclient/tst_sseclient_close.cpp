@@ -3,6 +3,8 @@
 // no open connection.
 #include "sseclienttest.h"
 
+#include <QtCore/qthread.h>
+
 class tst_SseClientClose : public QObject
 {
     Q_OBJECT
@@ -15,6 +17,7 @@ private Q_SLOTS:
     void deleteInState();
     void reconnectNowWhileReconnecting();
     void reconnectNowWhileOpen();
+    void callsFromAnotherThread();
 };
 
 // ---- 15. close, delete, reconnectNow --------------------------------------------------------
@@ -170,6 +173,38 @@ void tst_SseClientClose::reconnectNowWhileOpen()
     QCOMPARE(closedConnections.at(0).at(0).toInt(), 0); // the first stream was ended
     QCOMPARE(f.client.state(), SseClient::Open);
     f.client.close();
+}
+
+// open(), reconnectNow() and close() from a thread that is not the client's are queued to the
+// client's thread (where its reply and timers live): no "Timers cannot be started from another
+// thread", no race; they take effect there, in order.
+void tst_SseClientClose::callsFromAnotherThread()
+{
+    QTest::failOnWarning(QRegularExpression(u"[Tt]hread"_s));
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.setHandler([](const Request &) { return Response::sse().holdOpen(); });
+    const auto fromWorker = [](const std::function<void()> &call) {
+        std::unique_ptr<QThread> worker(QThread::create(call));
+        worker->start();
+        QTRY_VERIFY_WITH_TIMEOUT(worker->isFinished(), Timeout); // the client's loop runs
+        worker->wait();
+    };
+    fromWorker([&] { f.client.open(); });
+    TRY_COMPARE(f.client.state(), SseClient::Open);
+    fromWorker([&] { f.client.reconnectNow(); });
+    TRY_COMPARE(f.server.requestCount(), 2);
+    TRY_COMPARE(f.client.state(), SseClient::Open);
+    fromWorker([&] { f.client.close(); });
+    TRY_COMPARE(f.client.state(), SseClient::Closed);
+    QCOMPARE(f.closedSpy.size(), 1);
+    // Queued in the order called: an open() and a close() from the same thread end Closed.
+    fromWorker([&] {
+        f.client.open();
+        f.client.close();
+    });
+    TRY_COMPARE(f.closedSpy.size(), 2);
+    QCOMPARE(f.client.state(), SseClient::Closed);
 }
 
 QTEST_MAIN(tst_SseClientClose)
