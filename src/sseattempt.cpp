@@ -449,6 +449,7 @@ void SseClientPrivate::endStream(const Verdict &v, StreamEnd how)
     Q_Q(SseClient);
     const SseInterrupted interrupted(this);
     dropReply(); // also stops a feed() that is delivering events right now
+    saveLastEventId(); // where a restarted application resumes
     Q_EMIT q->disconnected();
     if (interrupted)
         return;
@@ -500,6 +501,8 @@ void SseClientPrivate::onTimer(int id)
     } else if (id == unsentTimer.timerId()) {
         unsentTimer.stop();
         onUnsentCheck();
+    } else if (id == saveTimer.timerId()) {
+        saveLastEventId();
     } else if (id == authTimer.timerId()) {
         authTimer.stop();
         onCredentialsAnswered(); // none in time: the 401 stands

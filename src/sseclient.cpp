@@ -98,6 +98,7 @@ SseClient::~SseClient()
 {
     Q_D(SseClient);
     d->dropReply(); // silently: no signal from a dying client
+    d->saveLastEventId();
     d->lease.release(); // the pool deletes an idle manager later, never under a reply's signal
 }
 
@@ -165,6 +166,17 @@ void SseClient::open()
     }
     d->attemptIndex = 0;
     d->authRetried = false;
+    if (d->loadLastEventId) {
+        // Persistent resume: where the last process (or this one) stopped.
+        const QString stored = d->loadLastEventId();
+        if (!stored.isEmpty()) {
+            setLastEventId(stored); // (refused, with a warning, if it could not be a header)
+            if (interrupted)
+                return;
+            if (d->parser.lastEventId() == stored)
+                d->savedLastEventId = stored;
+        }
+    }
     const bool counted = d->eventCount != 0 || d->byteCount != 0;
     d->eventCount = d->byteCount = 0;
     if (counted) {
@@ -189,6 +201,7 @@ void SseClient::close()
     d->dropReply();
     d->retryTimer.stop();
     d->dropQuestion(); // a 401's question lapses
+    d->saveLastEventId();
     const SseInterrupted interrupted(d);
     d->setNextRetryTime(QDateTime());
     if (interrupted)

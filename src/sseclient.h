@@ -124,6 +124,16 @@ public:
 
     QString lastEventId() const;
     void setLastEventId(const QString &id);
+    // Persistent resume, opt-in: open() takes the last event ID from load() (when it gives one),
+    // and save() gets it as events arrive, batched (at most once a second), and when a stream
+    // ends, at close() and in the destructor, so that the next process resumes where this one
+    // stopped. The callbacks run in the client's thread and must not call into the client.
+    // Empty functions switch it off.
+    void setLastEventIdStorage(std::function<QString()> load,
+                               std::function<void(const QString &)> save);
+    // The same in QSettings() (the application's organization and name) under key; an empty
+    // key switches it off.
+    void setLastEventIdSettingsKey(const QString &key);
     // The reconnection time set here (3000 ms by default). A server's "retry:" field overrides
     // it until the next open() without changing it: see serverReconnectionTime().
     int reconnectionTime() const;

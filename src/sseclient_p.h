@@ -31,6 +31,8 @@ constexpr qint64 ReadBufferBytes = 1024 * 1024;
 // written before the client takes it for queued inside Qt, beyond the server's concurrent-stream
 // limit (Qt writes a request on a working connection within milliseconds).
 constexpr int UnsentCheckMs = 1000;
+// How often, at most, a persistent last event ID is saved while events arrive.
+constexpr int SaveIntervalMs = 1000;
 }
 
 // Carries the events of one type to its listeners (one QObject per listened-to type), so a
@@ -112,6 +114,7 @@ public:
     void dropOverflowingStream(qint64 unread, qint64 limit);
     void handleEvent(const SseEvent &event);
     void notifyLastEventId();
+    void saveLastEventId(); // to the application's storage, if it changed since the last save
     // Forgets the channels whose listeners are all gone (disconnected, or their context
     // destroyed); deleted later, as one of them may be emitting.
     void dropUnusedChannels();
@@ -155,6 +158,9 @@ public:
     // The reconnect policy's settings and counters (ssepolicy_p.h): the client only asks it.
     QtSsePrivate::RetryState retry;
     QString resumeQueryParameter; // empty: Last-Event-ID
+    std::function<QString()> loadLastEventId; // persistent resume (setLastEventIdStorage())
+    std::function<void(const QString &)> storeLastEventId;
+    QString savedLastEventId; // what the storage holds, as far as we know
 
     // the current attempt
     QtSsePrivate::RedirectState request; // where it goes, how, with what (after redirects)
@@ -184,6 +190,7 @@ public:
     QBasicTimer idleTimer;
     QBasicTimer unsentTimer; // UnsentCheckMs
     QBasicTimer authTimer; // a deferred answer to a 401 waits at most connectTimeout
+    QBasicTimer saveTimer; // SaveIntervalMs: the next save of the last event ID
     void arm(QBasicTimer &timer, int ms) { timer.start(ms, Qt::PreciseTimer, timerTarget); }
     bool notifyIdPerEvent = false; // lastEventIdChanged is connected (checked per read)
 

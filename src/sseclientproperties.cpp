@@ -3,6 +3,7 @@
 // setter below emits its property's signal only when the value changed).
 #include "sseclient_p.h"
 
+#include <QtCore/qsettings.h>
 #include <QtNetwork/qnetworkaccessmanager.h>
 
 #define QTSSE_SETTER(member, value, notify) \
@@ -79,6 +80,27 @@ void SseClient::setLastEventId(const QString &id)
     }
     d->parser.setLastEventId(id);
     d->notifyLastEventId();
+}
+
+void SseClient::setLastEventIdStorage(std::function<QString()> load,
+                                      std::function<void(const QString &)> save)
+{
+    Q_D(SseClient);
+    d->loadLastEventId = std::move(load);
+    d->storeLastEventId = std::move(save);
+    d->savedLastEventId.clear();
+    if (!d->storeLastEventId)
+        d->saveTimer.stop();
+}
+
+void SseClient::setLastEventIdSettingsKey(const QString &key)
+{
+    if (key.isEmpty()) {
+        setLastEventIdStorage({}, {});
+        return;
+    }
+    setLastEventIdStorage([key] { return QSettings().value(key).toString(); },
+                          [key](const QString &id) { QSettings().setValue(key, id); });
 }
 
 int SseClient::reconnectionTime() const

@@ -173,7 +173,19 @@ void SseClientPrivate::notifyLastEventId()
     if (id.isSharedWith(notifiedLastEventId) || id == notifiedLastEventId)
         return;
     notifiedLastEventId = id;
+    if (storeLastEventId && !saveTimer.isActive())
+        arm(saveTimer, QtSsePrivate::SaveIntervalMs); // batched: never a write per event
     Q_EMIT q_func()->lastEventIdChanged(id);
+}
+
+void SseClientPrivate::saveLastEventId()
+{
+    saveTimer.stop();
+    const QString id = parser.lastEventId();
+    if (!storeLastEventId || id == savedLastEventId)
+        return;
+    savedLastEventId = id;
+    storeLastEventId(id);
 }
 
 void SseClientPrivate::dropUnusedChannels()

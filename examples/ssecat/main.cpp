@@ -8,6 +8,8 @@
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qdeadlinetimer.h>
 #include <QtCore/qelapsedtimer.h>
+#include <QtCore/qfile.h>
+#include <QtCore/qsavefile.h>
 #include <QtCore/qmetaobject.h>
 #include <QtCore/qsocketnotifier.h>
 #include <QtCore/qtimer.h>
@@ -104,6 +106,24 @@ int main(int argc, char *argv[])
     client.setBody(o.body);
     client.setRawHeaders(o.headers);
     client.setLastEventId(o.lastEventId);
+    if (!o.stateFile.isEmpty()) {
+        // Persistent resume: the client reads it at open() and saves it, batched.
+        const QString path = o.stateFile;
+        client.setLastEventIdStorage(
+                [path] {
+                    QFile file(path);
+                    if (!file.open(QIODevice::ReadOnly))
+                        return QString(); // none yet: --last-event-id (or nothing) applies
+                    return QString::fromUtf8(file.readAll()).trimmed();
+                },
+                [path](const QString &id) {
+                    QSaveFile file(path); // all or nothing: a crash never leaves half an ID
+                    if (!file.open(QIODevice::WriteOnly) || file.write(id.toUtf8() + '\n') < 0
+                        || !file.commit())
+                        printErr(QStringLiteral("--state-file: cannot write %1: %2")
+                                         .arg(path, file.errorString()));
+                });
+    }
     client.setReconnectionTime(o.retryDelay);
     client.setMaxRetryDelay(o.retryMaxDelay);
     client.setMaxRetries(o.maxRetries);

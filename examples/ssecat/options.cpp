@@ -21,6 +21,10 @@ Options:
   -d, --data BODY             request body; @FILE reads it from a file, @- from stdin
   --last-event-id ID          the initial last event ID: sent on the first request, printed as
                               id until an id: field changes it
+  --state-file FILE           resume across runs: the last event ID is read from FILE at start
+                              (when FILE exists and holds one, it wins over --last-event-id)
+                              and FILE is kept up to date (at most once a second, and at exit),
+                              so that the next run resumes where this one stopped
   --retry-delay MS            initial reconnection time (default 3000); a server retry: replaces it
   --retry-max-delay MS        cap of the exponential backoff (default 30000)
   --max-retries N             after the first attempt, at most N further attempts in a row without
@@ -248,6 +252,13 @@ std::optional<SseCatOptions> parseSseCatOptions(const QStringList &args, QString
             // 0 switches it off; anything else is at least 1 ms.
             o.connectTimeoutMs =
                     n == 0 ? 0 : int(qBound<qint64>(1, n, qint64(std::numeric_limits<int>::max())));
+        } else if ((len = matches(arg, nullptr, "--state-file"))) {
+            if (!p.value(arg, len, &o.stateFile))
+                return std::nullopt;
+            if (o.stateFile.isEmpty()) {
+                *error = QStringLiteral("--state-file: empty file name");
+                return std::nullopt;
+            }
         } else if ((len = matches(arg, nullptr, "--cacert"))) {
             if (!p.value(arg, len, &o.caCertFile))
                 return std::nullopt;

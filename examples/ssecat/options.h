@@ -33,6 +33,7 @@ struct SseCatOptions
     bool verbose = false;
     bool insecure = false;
     QString caCertFile;
+    QString stateFile; // --state-file: the last event ID, read at start and kept up to date
 };
 
 // Parses the command line. On a usage error returns std::nullopt with *error set; on --help

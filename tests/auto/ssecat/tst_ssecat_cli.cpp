@@ -98,6 +98,7 @@ void tst_SseCatCli::help()
             "-d",
             "--data",
             "--last-event-id",
+            "--state-file",
             "--retry-delay",
             "--retry-max-delay",
             "--max-retries",

@@ -2,8 +2,10 @@
 // ssecat as a Unix tool: a reader that goes away (`ssecat URL | head -2`) ends it at once and
 // quietly with 141; one line on stderr per reconnect, unless -s or -q; `-d @-` reads the body from
 // stdin; --connect-timeout bounds an attempt that gets no response; -i and -v show heads with
-// the secrets masked.
+// the secrets masked; --state-file resumes a second run where the first stopped.
 #include "ssecattest.h"
+
+#include <QtCore/qtemporarydir.h>
 
 class tst_SseCatUnix : public SseCatTest
 {
@@ -19,6 +21,7 @@ private Q_SLOTS:
     void connectTimeout();
     void headersShown_data();
     void headersShown();
+    void stateFileResumesAcrossRuns();
 };
 
 void tst_SseCatUnix::stdoutClosed_data()
@@ -239,6 +242,40 @@ void tst_SseCatUnix::headersShown()
     for (const auto &[name, value] : server.requests().constFirst().headers)
         tokenSent = tokenSent || value == "Bearer token-secret";
     QVERIFY(tokenSent);
+}
+
+// Two processes, one after the other: the second resumes where the first stopped.
+void tst_SseCatUnix::stateFileResumesAcrossRuns()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString state = dir.filePath(u"prices.state"_s);
+    Server server;
+    QVERIFY(server.listen());
+    server.enqueue(
+            stream().send("id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n").holdOpen());
+    server.enqueue(stream().send("id: 4\ndata: d\n\n").holdOpen());
+    {
+        // No file yet: --last-event-id applies; three events, then exit.
+        SseCat first({u"--state-file"_s, state, u"--last-event-id"_s, u"0"_s, u"--max-events"_s,
+                      u"3"_s, server.url().toString()});
+        VERIFY_EXIT(first, 0);
+    }
+    QFile file(state);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), QByteArray("3\n"));
+    file.close();
+    SseCat second({u"--state-file"_s, state, u"--last-event-id"_s, u"0"_s, u"--max-events"_s,
+                   u"1"_s, server.url().toString()});
+    VERIFY_EXIT(second, 0);
+    QList<Event> events;
+    PARSE_EVENTS(second, events);
+    QCOMPARE(datas(events), QStringList {u"d"_s});
+    QCOMPARE(server.requestCount(), 2);
+    QCOMPARE(server.requests().at(0).header("Last-Event-ID"), "0");
+    QCOMPARE(server.requests().at(1).header("Last-Event-ID"), "3"); // the file won
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), QByteArray("4\n"));
 }
 
 QTEST_MAIN(tst_SseCatUnix)

@@ -2,13 +2,15 @@
 // What the application decides per attempt: aboutToStartAttempt() shapes each attempt's request
 // (not its redirects), resumeQueryParameter carries the last event ID in the URL, and
 // authenticationRequired() answers a 401 with new credentials, at once or later (a server whose
-// token expires).
+// token expires); persistent resume saves the last event ID, batched, for the next client.
 #include "sseclienttest.h"
 
 #include <QtSse/SseAuthenticator>
 #include <QtSse/SseRequest>
 
 #include <QtCore/qpointer.h>
+#include <QtCore/qsettings.h>
+#include <QtCore/qtemporarydir.h>
 #include <QtCore/qtimer.h>
 #include <QtCore/qurlquery.h>
 
@@ -24,6 +26,8 @@ private Q_SLOTS:
     void credentialRefresh_data();
     void credentialRefresh();
     void closeWhileAsking();
+    void persistentResume();
+    void persistentResumeSettings();
 };
 
 // A stream that sends one event with this id and ends.
@@ -251,6 +255,74 @@ void tst_SseClientAttempts::closeWhileAsking()
     QVERIFY(!f.requestSpy.wait(Quiet));
     QCOMPARE(f.server.requestCount(), 1);
     QCOMPARE(f.client.state(), SseClient::Closed);
+}
+
+// 2,000 events with ids arrive: the storage is written a few times (batched, at most once a
+// second, and at the end), never per event; a second client resumes from it.
+void tst_SseClientAttempts::persistentResume()
+{
+    SseClientFixture f;
+    QVERIFY(f.start());
+    QByteArray events;
+    for (int i = 1; i <= 2000; ++i)
+        events += "id: " + QByteArray::number(i) + "\ndata: x\n\n";
+    f.server.enqueue(Response::sse().sendSlowly(events, 4096, 1).holdOpen());
+    f.server.enqueue(Response::sse().holdOpen());
+    QString stored;
+    QStringList saves;
+    const auto load = [&] { return stored; };
+    const auto save = [&](const QString &id) {
+        saves.append(id);
+        stored = id;
+    };
+    f.client.setLastEventIdStorage(load, save);
+    f.client.open();
+    TRY_COMPARE(f.eventSpy.size(), 2000);
+    f.client.close(); // saves what the batching has not yet
+    QCOMPARE(stored, u"2000"_s);
+    QVERIFY2(saves.size() <= 5, qPrintable(saves.join(u' ')));
+
+    SseClient next; // as the next process would
+    configure(next, f.server.url());
+    next.setLastEventIdStorage(load, save);
+    next.open();
+    TRY_COMPARE(f.server.requestCount(), 2);
+    QCOMPARE(f.server.requests().at(1).header("Last-Event-ID"), "2000");
+    QCOMPARE(next.lastEventId(), u"2000"_s);
+    // Switched off: nothing is loaded or saved any more.
+    next.setLastEventIdStorage({}, {});
+    next.setLastEventId(u"9"_s);
+    next.close();
+    QCOMPARE(stored, u"2000"_s);
+}
+
+// The QSettings convenience, in a settings file of the test's own.
+void tst_SseClientAttempts::persistentResumeSettings()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir.path());
+    const QString key = u"streams/prices/lastEventId"_s;
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(Response::sse().send("id: a-1\ndata: x\n\nid: a-2\ndata: y\n\n").close());
+    f.server.enqueue(Response::sse().holdOpen());
+    {
+        SseClient first;
+        configure(first, f.server.url());
+        first.setLastEventIdSettingsKey(key);
+        first.setMaxRetries(0); // the stream's end ends it
+        QSignalSpy closed(&first, &SseClient::closed);
+        first.open();
+        QVERIFY(closed.wait(Timeout));
+    } // the stream's end saved it
+    QCOMPARE(QSettings().value(key).toString(), u"a-2"_s);
+    f.client.setLastEventIdSettingsKey(key);
+    f.client.open();
+    TRY_COMPARE(f.server.requestCount(), 2);
+    QCOMPARE(f.server.requests().at(1).header("Last-Event-ID"), "a-2");
+    f.client.close();
+    QSettings().remove(key);
 }
 
 QTEST_MAIN(tst_SseClientAttempts)
