@@ -177,8 +177,10 @@ void SseClient::open()
                 d->savedLastEventId = stored;
         }
     }
-    const bool counted = d->eventCount != 0 || d->byteCount != 0;
-    d->eventCount = d->byteCount = 0;
+    d->resumeCheck.reset();
+    const bool counted =
+            d->eventCount != 0 || d->byteCount != 0 || d->duplicateCount != 0 || d->gapCount != 0;
+    d->eventCount = d->byteCount = d->duplicateCount = d->gapCount = 0;
     if (counted) {
         Q_EMIT countersChanged();
         if (interrupted)

@@ -47,6 +47,12 @@ class QTSSE_EXPORT SseClient : public QObject
                        connectTimeoutChanged)
     Q_PROPERTY(qsizetype maxEventSize READ maxEventSize WRITE setMaxEventSize NOTIFY
                        maxEventSizeChanged)
+    Q_PROPERTY(int duplicateWindow READ duplicateWindow WRITE setDuplicateWindow NOTIFY
+                       duplicateWindowChanged)
+    Q_PROPERTY(QString sequenceField READ sequenceField WRITE setSequenceField NOTIFY
+                       sequenceFieldChanged)
+    Q_PROPERTY(qint64 duplicateCount READ duplicateCount NOTIFY countersChanged)
+    Q_PROPERTY(qint64 gapCount READ gapCount NOTIFY countersChanged)
     Q_PROPERTY(QString resumeQueryParameter READ resumeQueryParameter WRITE setResumeQueryParameter
                        NOTIFY resumeQueryParameterChanged)
     Q_PROPERTY(HttpProtocol httpProtocol READ httpProtocol WRITE setHttpProtocol NOTIFY
@@ -166,6 +172,21 @@ public:
     // servers and proxies that drop unknown headers), added after aboutToStartAttempt().
     QString resumeQueryParameter() const;
     void setResumeQueryParameter(const QString &name);
+    // Resume verification, opt-in. duplicateWindow: the IDs of that many of the latest events
+    // (those with an id: field) are remembered, and an event whose ID is among them is a
+    // duplicate (a server that resumed one event too early): dropped, counted in
+    // duplicateCount, and told by duplicateDropped() instead of eventReceived(). 0 (the
+    // default) switches it off. sequenceField: where an event's sequence number is: "id" (its
+    // id: field as an integer) or a top-level field of its JSON data (OpenAI's
+    // "sequence_number"); a jump forward is a gap (events lost between two streams): counted in
+    // gapCount and told by gapDetected(); the event itself is delivered. Empty (the default)
+    // switches it off. Both start afresh at open(); both hold across reconnects.
+    int duplicateWindow() const;
+    void setDuplicateWindow(int events);
+    QString sequenceField() const;
+    void setSequenceField(const QString &field);
+    qint64 duplicateCount() const;
+    qint64 gapCount() const;
 
     // By default clients share their thread's SseConnectionPool. Set the application's own
     // QNetworkAccessManager instead (not owned; it must outlive the client and live in the
@@ -250,6 +271,8 @@ Q_SIGNALS:
     // Emitted when a response is 401 and a slot is connected: answer with new credentials,
     // now or later (SseAuthenticator); without an answer the 401 stands.
     void authenticationRequired(SseAuthenticator *authenticator);
+    void duplicateDropped(const SseEvent &event); // see duplicateWindow
+    void gapDetected(qint64 expected, qint64 received); // see sequenceField
 
     void urlChanged(const QUrl &url);
     void methodChanged(const QByteArray &method);
@@ -265,6 +288,8 @@ Q_SIGNALS:
     void maxEventSizeChanged(qsizetype bytes);
     void httpProtocolChanged(SseClient::HttpProtocol protocol);
     void resumeQueryParameterChanged(const QString &name);
+    void duplicateWindowChanged(int events);
+    void sequenceFieldChanged(const QString &field);
     void waitingForConnectionChanged(bool waiting);
     void stateChanged(SseClient::State state);
     void reconnectAttemptChanged(int attempt);

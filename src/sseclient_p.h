@@ -10,6 +10,7 @@
 #include "ssecontentdecoder_p.h"
 #include "sseparser.h"
 #include "ssepolicy_p.h"
+#include "sseresumecheck_p.h"
 
 #include <QtCore/qhash.h>
 #include <QtCore/qmetaobject.h>
@@ -161,6 +162,7 @@ public:
     std::function<QString()> loadLastEventId; // persistent resume (setLastEventIdStorage())
     std::function<void(const QString &)> storeLastEventId;
     QString savedLastEventId; // what the storage holds, as far as we know
+    QtSsePrivate::ResumeCheck resumeCheck; // duplicates and gaps (opt-in)
 
     // the current attempt
     QtSsePrivate::RedirectState request; // where it goes, how, with what (after redirects)
@@ -214,6 +216,8 @@ public:
     QElapsedTimer openedClock; // how long the open stream has lived (ShortStreamMs)
     qint64 eventCount = 0;
     qint64 byteCount = 0;
+    qint64 duplicateCount = 0;
+    qint64 gapCount = 0;
     QHash<QString, SseEventChannel *> channels;
 };
 

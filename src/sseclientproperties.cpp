@@ -187,6 +187,38 @@ void SseClient::setHttpProtocol(HttpProtocol protocol)
 {
     QTSSE_SETTER(httpProtocol, protocol, httpProtocolChanged);
 }
+int SseClient::duplicateWindow() const
+{
+    return d_func()->resumeCheck.window();
+}
+void SseClient::setDuplicateWindow(int events)
+{
+    Q_D(SseClient);
+    if (d->resumeCheck.window() == qMax(0, events))
+        return;
+    d->resumeCheck.setWindow(events);
+    Q_EMIT duplicateWindowChanged(d->resumeCheck.window());
+}
+QString SseClient::sequenceField() const
+{
+    return d_func()->resumeCheck.sequenceField();
+}
+void SseClient::setSequenceField(const QString &field)
+{
+    Q_D(SseClient);
+    if (d->resumeCheck.sequenceField() == field)
+        return;
+    d->resumeCheck.setSequenceField(field);
+    Q_EMIT sequenceFieldChanged(field);
+}
+qint64 SseClient::duplicateCount() const
+{
+    return d_func()->duplicateCount;
+}
+qint64 SseClient::gapCount() const
+{
+    return d_func()->gapCount;
+}
 QString SseClient::resumeQueryParameter() const
 {
     return d_func()->resumeQueryParameter;

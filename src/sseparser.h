@@ -52,6 +52,9 @@ public:
 
     QString lastEventId() const { return m_lastEventId; }
     void setLastEventId(const QString &id);
+    // In the event handler: whether the event being delivered carried an id: field of its own
+    // (else its lastEventId() is the one before it). Resume verification needs to know.
+    bool eventHasId() const { return m_dispatchHasId; }
 
     qsizetype maxEventSize() const { return m_maxEventSize; }
     void setMaxEventSize(qsizetype bytes);
@@ -128,6 +131,7 @@ private:
     Error m_error = Error::NoError;
     bool m_haveData = false;
     bool m_haveId = false; // the event being parsed has an id: field, in m_idBuffer
+    bool m_dispatchHasId = false; // the event being delivered had one (eventHasId())
     bool m_lastWasCR = false;
     bool m_bomChecked = false;
     bool m_interrupted = false; // reset() was called from a handler during feed()

@@ -193,6 +193,7 @@ inline void SseParser::clearEvent()
 
 void SseParser::dispatch()
 {
+    m_dispatchHasId = m_haveId;
     if (m_haveId) {
         m_haveId = false;
         if (!sameBytes(m_lastEventIdBytes, m_idBuffer)) {

@@ -2,7 +2,8 @@
 // What the application decides per attempt: aboutToStartAttempt() shapes each attempt's request
 // (not its redirects), resumeQueryParameter carries the last event ID in the URL, and
 // authenticationRequired() answers a 401 with new credentials, at once or later (a server whose
-// token expires); persistent resume saves the last event ID, batched, for the next client.
+// token expires); persistent resume saves the last event ID, batched, for the next client;
+// resume verification drops duplicates and reports gaps.
 #include "sseclienttest.h"
 
 #include <QtSse/SseAuthenticator>
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void closeWhileAsking();
     void persistentResume();
     void persistentResumeSettings();
+    void duplicatesAndGaps();
 };
 
 // A stream that sends one event with this id and ends.
@@ -323,6 +325,42 @@ void tst_SseClientAttempts::persistentResumeSettings()
     QCOMPARE(f.server.requests().at(1).header("Last-Event-ID"), "a-2");
     f.client.close();
     QSettings().remove(key);
+}
+
+// A server that resumes one event too early and then skips two: the duplicate is dropped and
+// told, the gap told; both counted, and reset by open().
+void tst_SseClientAttempts::duplicatesAndGaps()
+{
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.enqueue(
+            Response::sse().send("id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n").close());
+    f.server.enqueue(Response::sse()
+                             .send("id: 3\ndata: c\n\nid: 4\ndata: d\n\nid: 7\ndata: g\n\n")
+                             .holdOpen());
+    f.server.enqueue(Response::sse().send("id: 3\ndata: c\n\n").holdOpen());
+    f.client.setDuplicateWindow(100);
+    f.client.setSequenceField(u"id"_s);
+    QSignalSpy duplicates(&f.client, &SseClient::duplicateDropped);
+    QSignalSpy gaps(&f.client, &SseClient::gapDetected);
+    f.client.open();
+    TRY_COMPARE(dataOf(f.eventSpy).size(), 5);
+    QCOMPARE(dataOf(f.eventSpy), QStringList({u"a"_s, u"b"_s, u"c"_s, u"d"_s, u"g"_s}));
+    QCOMPARE(duplicates.size(), 1);
+    QCOMPARE(duplicates.at(0).at(0).value<SseEvent>().lastEventId(), u"3"_s);
+    QCOMPARE(gaps.size(), 1);
+    QCOMPARE(gaps.at(0).at(0).toLongLong(), 5);
+    QCOMPARE(gaps.at(0).at(1).toLongLong(), 7);
+    QCOMPARE(f.client.duplicateCount(), 1);
+    QCOMPARE(f.client.gapCount(), 1);
+    QCOMPARE(f.client.eventCount(), 5); // what was delivered
+    // open() starts afresh: event 3 is new to this session.
+    f.client.close();
+    f.client.open();
+    TRY_COMPARE(dataOf(f.eventSpy).size(), 6);
+    QCOMPARE(f.client.duplicateCount(), 0);
+    QCOMPARE(f.client.gapCount(), 0);
+    f.client.close();
 }
 
 QTEST_MAIN(tst_SseClientAttempts)

@@ -19,6 +19,8 @@ private Q_SLOTS:
     void setLastEventId();
     void defaults();
     void noHandlers();
+    void eventHasId_data();
+    void eventHasId();
 };
 
 // Explicit chunkings that matter: a CRLF, a BOM and a long line split over chunks.
@@ -231,6 +233,36 @@ void tst_SseParserApi::noHandlers()
     parser.setEventHandler(nullptr);
     QVERIFY(parser.feed("data: c\n\n"));
     QCOMPARE(output, texts({"message|b|1"}));
+}
+
+void tst_SseParserApi::eventHasId_data()
+{
+    QTest::addColumn<QByteArray>("stream");
+    QTest::addColumn<QList<bool>>("hasId"); // per event
+    QTest::newRow("none") << QByteArray("data: a\n\ndata: b\n\n") << QList<bool> {false, false};
+    QTest::newRow("each") << QByteArray("id: 1\ndata: a\n\nid: 2\ndata: b\n\n")
+                          << QList<bool> {true, true};
+    // The ID persists, the field does not.
+    QTest::newRow("then none") << QByteArray("id: 1\ndata: a\n\ndata: b\n\n")
+                               << QList<bool> {true, false};
+    // The same ID again is a field of its own; an empty id: field too.
+    QTest::newRow("repeated") << QByteArray("id: 1\ndata: a\n\nid: 1\ndata: b\n\nid\ndata: c\n\n")
+                              << QList<bool> {true, true, true};
+    // An id: in an event without data is not dispatched, and not carried to the next.
+    QTest::newRow("id without data") << QByteArray("id: 5\n\ndata: a\n\n") << QList<bool> {false};
+}
+
+void tst_SseParserApi::eventHasId()
+{
+    QFETCH(QByteArray, stream);
+    QFETCH(QList<bool>, hasId);
+    QList<bool> seen;
+    SseParser *parserPtr = nullptr;
+    SseParser parser([&](const SseEvent &) { seen.append(parserPtr->eventHasId()); });
+    parserPtr = &parser;
+    QVERIFY(!parser.eventHasId());
+    QVERIFY(parser.feed(stream));
+    QCOMPARE(seen, hasId);
 }
 
 QTEST_MAIN(tst_SseParserApi)

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // The policy's state without sockets or timers: RetryState (the counters, the reconnection
-// times and what follows each failure or ended stream) and RedirectState (the request as
-// redirects change it: URL, method, body, headers, the limit).
+// times and what follows each failure or ended stream), RedirectState (the request as
+// redirects change it: URL, method, body, headers, the limit) and ResumeCheck (duplicates and
+// gaps after a resume).
 #include "ssepolicy_p.h"
+#include "sseresumecheck_p.h"
+
+#include <QtSse/SseParser>
 
 #include <QtTest/qtest.h>
 
@@ -73,6 +77,8 @@ private Q_SLOTS:
     void redirectRequest_data();
     void redirectRequest();
     void startForgetsRedirects();
+    void resumeCheck_data();
+    void resumeCheck();
 };
 
 void tst_SsePolicyState::retry_data()
@@ -349,6 +355,82 @@ void tst_SsePolicyState::startForgetsRedirects()
     QCOMPARE(request.headers({{"Authorization", "a"}}),
              QList<Header>({{"Authorization", "a"},
                             {"Content-Type", "application/x-www-form-urlencoded"}}));
+}
+
+void tst_SsePolicyState::resumeCheck_data()
+{
+    QTest::addColumn<int>("window");
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QByteArray>("stream"); // parsed with SseParser
+    QTest::addColumn<QStringList>("expected"); // per event: "ok", "dup", "gap E R"
+    const QByteArray resumed = "id: 1\ndata: a\n\nid: 2\ndata: b\n\n"
+                               "id: 2\ndata: b\n\nid: 3\ndata: c\n\n";
+    QTest::newRow("duplicate after a resume")
+            << 16 << QString() << resumed << QStringList {u"ok"_s, u"ok"_s, u"dup"_s, u"ok"_s};
+    QTest::newRow("off") << 0 << QString() << resumed
+                         << QStringList {u"ok"_s, u"ok"_s, u"ok"_s, u"ok"_s};
+    // Events without an id: field of their own are never duplicates (their ID is inherited).
+    QTest::newRow("inherited ids")
+            << 16 << QString() << QByteArray("id: 1\ndata: a\n\ndata: b\n\ndata: c\n\n")
+            << QStringList {u"ok"_s, u"ok"_s, u"ok"_s};
+    // The window forgets: id 1 is out of a window of 2 by the time it comes again.
+    QTest::newRow("window") << 2 << QString()
+                            << QByteArray("id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: "
+                                          "c\n\nid: 1\ndata: a\n\nid: 3\ndata: c\n\n")
+                            << QStringList {u"ok"_s, u"ok"_s, u"ok"_s, u"ok"_s, u"dup"_s};
+    QTest::newRow("gap in ids") << 0 << u"id"_s
+                                << QByteArray("id: 4\ndata: a\n\nid: 5\ndata: b\n\n"
+                                              "id: 9\ndata: c\n\nid: 10\ndata: d\n\n")
+                                << QStringList {u"ok"_s, u"ok"_s, u"gap 6 9"_s, u"ok"_s};
+    // A server that restarts its numbers (nchan after a restart) is no gap; non-integers are
+    // not numbers.
+    QTest::newRow("restart, not numbers")
+            << 0 << u"id"_s
+            << QByteArray("id: 7\ndata: a\n\nid: 1\ndata: b\n\nid: x\ndata: c\n\nid: "
+                          "3\ndata: d\n\n")
+            << QStringList {u"ok"_s, u"ok"_s, u"ok"_s, u"gap 2 3"_s};
+    QTest::newRow("JSON field")
+            << 0 << u"sequence_number"_s
+            << QByteArray("data: {\"sequence_number\":0}\n\ndata: {\"sequence_number\":1}\n\n"
+                          "data: not json\n\ndata: {\"sequence_number\":1.5}\n\n"
+                          "data: {\"sequence_number\":4}\n\n")
+            << QStringList {u"ok"_s, u"ok"_s, u"ok"_s, u"ok"_s, u"gap 2 4"_s};
+    QTest::newRow("both: a duplicate is no gap")
+            << 8 << u"id"_s
+            << QByteArray("id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 1\ndata: a\n\n"
+                          "id: 3\ndata: c\n\n")
+            << QStringList {u"ok"_s, u"ok"_s, u"dup"_s, u"ok"_s};
+    QTest::newRow("the largest id")
+            << 0 << u"id"_s
+            << QByteArray("id: 9223372036854775807\ndata: a\n\nid: 9223372036854775807\ndata: "
+                          "b\n\n")
+            << QStringList {u"ok"_s, u"ok"_s};
+}
+
+void tst_SsePolicyState::resumeCheck()
+{
+    QFETCH(int, window);
+    QFETCH(QString, field);
+    QFETCH(QByteArray, stream);
+    QFETCH(QStringList, expected);
+    ResumeCheck check;
+    check.setWindow(window);
+    check.setSequenceField(field);
+    QStringList got;
+    SseParser *parserPtr = nullptr;
+    SseParser parser([&](const SseEvent &event) {
+        const ResumeCheck::Result r = check.check(event, parserPtr->eventHasId());
+        got.append(r.duplicate     ? u"dup"_s
+                           : r.gap ? u"gap %1 %2"_s.arg(r.expected).arg(r.received)
+                                   : u"ok"_s);
+    });
+    parserPtr = &parser;
+    QVERIFY(parser.feed(stream));
+    QCOMPARE(got, expected);
+    check.reset(); // open(): nothing seen
+    got.clear();
+    QVERIFY(parser.feed("id: 1\ndata: a\n\n"));
+    QCOMPARE(got, QStringList {u"ok"_s});
 }
 
 QTEST_MAIN(tst_SsePolicyState)
