@@ -92,6 +92,23 @@ SseSource::SseSource(QObject *parent) : QObject(parent), m_client(new SseClient(
     connect(c, &SseClient::nextRetryTimeChanged, this, &SseSource::nextRetryTimeChanged);
     connect(c, &SseClient::openedTimeChanged, this, &SseSource::openedTimeChanged);
     connect(c, &SseClient::countersChanged, this, &SseSource::countersChanged);
+    connect(c, &SseClient::resumeQueryParameterChanged, this,
+            &SseSource::resumeQueryParameterChanged);
+    connect(c, &SseClient::duplicateWindowChanged, this, &SseSource::duplicateWindowChanged);
+    connect(c, &SseClient::sequenceFieldChanged, this, &SseSource::sequenceFieldChanged);
+    connect(c, &SseClient::duplicateDropped, this, &SseSource::duplicateDropped);
+    connect(c, &SseClient::gapDetected, this, [this](qint64 expected, qint64 received) {
+        Q_EMIT gapDetected(double(expected), double(received));
+    });
+}
+
+void SseSource::setLastEventIdSettingsKey(const QString &key)
+{
+    if (m_lastEventIdSettingsKey == key)
+        return;
+    m_lastEventIdSettingsKey = key;
+    m_client->setLastEventIdSettingsKey(key);
+    Q_EMIT lastEventIdSettingsKeyChanged();
 }
 
 // The client is a child: QObject deletes it after disconnecting everything, so a source

@@ -46,6 +46,14 @@ class SseSource : public QObject, public QQmlParserStatus
                        ignoreSslErrorsChanged)
     Q_PROPERTY(HttpProtocol httpProtocol READ httpProtocol WRITE setHttpProtocol NOTIFY
                        httpProtocolChanged)
+    Q_PROPERTY(QString resumeQueryParameter READ resumeQueryParameter WRITE setResumeQueryParameter
+                       NOTIFY resumeQueryParameterChanged)
+    Q_PROPERTY(QString lastEventIdSettingsKey READ lastEventIdSettingsKey WRITE
+                       setLastEventIdSettingsKey NOTIFY lastEventIdSettingsKeyChanged)
+    Q_PROPERTY(int duplicateWindow READ duplicateWindow WRITE setDuplicateWindow NOTIFY
+                       duplicateWindowChanged)
+    Q_PROPERTY(QString sequenceField READ sequenceField WRITE setSequenceField NOTIFY
+                       sequenceFieldChanged)
     Q_PROPERTY(QQmlListProperty<SseEventHandler> handlers READ handlers)
     // State
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
@@ -58,6 +66,8 @@ class SseSource : public QObject, public QQmlParserStatus
     Q_PROPERTY(QDateTime openedTime READ openedTime NOTIFY openedTimeChanged)
     Q_PROPERTY(double eventCount READ eventCount NOTIFY countersChanged)
     Q_PROPERTY(double byteCount READ byteCount NOTIFY countersChanged)
+    Q_PROPERTY(double duplicateCount READ duplicateCount NOTIFY countersChanged)
+    Q_PROPERTY(double gapCount READ gapCount NOTIFY countersChanged)
     Q_PROPERTY(int serverReconnectionTime READ serverReconnectionTime NOTIFY
                        serverReconnectionTimeChanged)
     Q_PROPERTY(Error error READ error NOTIFY errorChanged)
@@ -122,6 +132,15 @@ public:
     void setIgnoreSslErrors(bool ignore);
     HttpProtocol httpProtocol() const { return HttpProtocol(m_client->httpProtocol()); }
     void setHttpProtocol(HttpProtocol p) { m_client->setHttpProtocol(SseClient::HttpProtocol(p)); }
+    QString resumeQueryParameter() const { return m_client->resumeQueryParameter(); }
+    void setResumeQueryParameter(const QString &name) { m_client->setResumeQueryParameter(name); }
+    // Persistent resume in QSettings (the application's organization and name) under this key.
+    QString lastEventIdSettingsKey() const { return m_lastEventIdSettingsKey; }
+    void setLastEventIdSettingsKey(const QString &key);
+    int duplicateWindow() const { return m_client->duplicateWindow(); }
+    void setDuplicateWindow(int events) { m_client->setDuplicateWindow(events); }
+    QString sequenceField() const { return m_client->sequenceField(); }
+    void setSequenceField(const QString &field) { m_client->setSequenceField(field); }
     QQmlListProperty<SseEventHandler> handlers();
 
     State state() const { return State(m_client->state()); }
@@ -134,6 +153,8 @@ public:
     // Numbers in QML (exact up to 2^53): Qt 6.4's tools do not know qint64.
     double eventCount() const { return double(m_client->eventCount()); }
     double byteCount() const { return double(m_client->byteCount()); }
+    double duplicateCount() const { return double(m_client->duplicateCount()); }
+    double gapCount() const { return double(m_client->gapCount()); }
     int serverReconnectionTime() const { return m_client->serverReconnectionTime(); }
     Error error() const { return Error(m_client->error()); }
     QString errorString() const { return m_client->errorString(); }
@@ -156,6 +177,8 @@ Q_SIGNALS:
     void closed();
     void reconnectScheduled(int attempt, int delayMs);
     void errorOccurred(SseSource::Error error);
+    void duplicateDropped(const SseEvent &event); // see duplicateWindow
+    void gapDetected(double expected, double received); // see sequenceField
 
     void urlChanged();
     void headersChanged();
@@ -172,6 +195,10 @@ Q_SIGNALS:
     void maxEventSizeChanged();
     void ignoreSslErrorsChanged();
     void httpProtocolChanged();
+    void resumeQueryParameterChanged();
+    void lastEventIdSettingsKeyChanged();
+    void duplicateWindowChanged();
+    void sequenceFieldChanged();
     void stateChanged();
     void waitingForConnectionChanged();
     void lastEventIdChanged();
@@ -208,6 +235,7 @@ private:
 
     SseClient *m_client;
     QVariantMap m_headers;
+    QString m_lastEventIdSettingsKey;
     QList<SseEventHandler *> m_handlers;
     QHash<SseEventHandler *, QMetaObject::Connection> m_listeners;
     QMetaObject::Connection m_lastEventIdForward;

@@ -246,6 +246,35 @@ TestCase {
         compare(t.errorBody, "")
     }
 
+    // Resume in QML: the last event ID as a query parameter, duplicates dropped, gaps told.
+    function test_resumeProperties() {
+        server.enqueueEvents("id: 1\ndata: a\n\nid: 2\ndata: b\n\n", false)
+        server.enqueueEvents("id: 2\ndata: b\n\nid: 5\ndata: e\n\n", true)
+        const s = createTemporaryObject(sourceComponent, tc, {
+            url: server.url("/resume"), resumeQueryParameter: "after", duplicateWindow: 10,
+            sequenceField: "id"
+        })
+        compare(s.resumeQueryParameter, "after")
+        compare(s.duplicateWindow, 10)
+        compare(s.sequenceField, "id")
+        compare(s.lastEventIdSettingsKey, "")
+        const events = spy(s, "eventReceived")
+        const duplicates = spy(s, "duplicateDropped")
+        const gaps = spy(s, "gapDetected")
+        s.open()
+        tryCompare(events, "count", 3, timeout)
+        compare(events.signalArguments[2][0].data, "e")
+        compare(duplicates.count, 1)
+        compare(duplicates.signalArguments[0][0].lastEventId, "2")
+        compare(gaps.count, 1)
+        compare(gaps.signalArguments[0][0], 3)
+        compare(gaps.signalArguments[0][1], 5)
+        compare(s.duplicateCount, 1)
+        compare(s.gapCount, 1)
+        compare(server.target(1), "/resume?after=2")
+        compare(server.hasHeader(1, "Last-Event-ID"), false)
+    }
+
     function test_methodAndBody() {
         server.enqueueEvents("data: a\n\n", true)
         server.enqueueEvents("data: b\n\n", true)
