@@ -116,6 +116,12 @@ void SseClientPrivate::startRequest()
     QUrl attemptUrl = r->url;
     attemptHeaders = r->headers;
     attemptLastEventId = r->lastEventId;
+    if (QtSsePrivate::breaksHeader(attemptLastEventId.toUtf8())) {
+        // As SseClient::setLastEventId(): in a header (or a URL) it would add headers of its own.
+        qCWarning(lcSseConnection) << "aboutToStartAttempt: last event ID refused, CR, LF or NUL in"
+                                   << attemptLastEventId;
+        attemptLastEventId = parser.lastEventId();
+    }
     if (!resumeQueryParameter.isEmpty() && !attemptLastEventId.isEmpty()) {
         QUrlQuery query(attemptUrl);
         query.removeAllQueryItems(resumeQueryParameter);
@@ -544,8 +550,11 @@ void SseClientPrivate::applyVerdict(const Verdict &v)
         finishFor(SseClient::Closed);
         return;
     }
-    if (v.action == Verdict::Fail && httpStatus == 401 && askForCredentials(v))
+    const bool unauthorized = v.action == Verdict::Fail && httpStatus == 401;
+    if (unauthorized && askForCredentials(v))
         return; // retrying with new credentials, or waiting for them
+    if (!unauthorized)
+        authRetried = false; // not a 401 in a row: the next one is asked about again
     QString reason = v.reason;
     if (!responseBody.isEmpty())
         reason += QStringLiteral(": ") + QString::fromUtf8(responseBody).simplified();
@@ -593,6 +602,8 @@ bool SseClientPrivate::askForCredentials(const Verdict &verdict)
         return true;
     case SseAuthenticatorPrivate::Answer::Deferred:
         qCDebug(lcSseConnection) << "401: waiting for the application's credentials";
+        // Waiting holds no connection: other streams to the origin may use the slot meanwhile.
+        lease.release();
         if (connectTimeout > 0)
             arm(authTimer, connectTimeout);
         return true;

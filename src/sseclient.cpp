@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
+#include "sseauthenticator_p.h"
 #include "sseclient_p.h"
 
 #include <QtCore/qthread.h>
@@ -75,6 +76,8 @@ SseClientPrivate::~SseClientPrivate()
 {
     if (alivePtr)
         *alivePtr = false; // destroyed from a slot while feeding: onReadyRead() must stop
+    if (authenticator) // it outlives us a little (a child of the client): no answer reaches us
+        authenticator->d->answered = nullptr;
 }
 
 SseClient::SseClient(QObject *parent) : QObject(parent), d_ptr(new SseClientPrivate(this))
@@ -166,7 +169,9 @@ void SseClient::open()
     }
     d->attemptIndex = 0;
     d->authRetried = false;
-    if (d->loadLastEventId) {
+    if (d->loadLastEventId && !std::exchange(d->storageLoaded, true)) {
+        // Once per storage: a later open() in this process keeps what it has since received
+        // (a save that failed must not take the client back).
         // Persistent resume: where the last process (or this one) stopped.
         const QString stored = d->loadLastEventId();
         if (!stored.isEmpty()) {

@@ -169,7 +169,8 @@ public:
     void setHttpProtocol(HttpProtocol protocol); // applies from the next request on
     // How a reconnect resumes: empty (the default), the Last-Event-ID header, as the standard
     // says; a name, the last event ID as that query parameter of the attempt's URL instead (for
-    // servers and proxies that drop unknown headers), added after aboutToStartAttempt().
+    // servers and proxies that drop unknown headers), added after aboutToStartAttempt() to the
+    // attempt's first request (a redirect goes where the server says, as it gives it).
     QString resumeQueryParameter() const;
     void setResumeQueryParameter(const QString &name);
     // Resume verification, opt-in. duplicateWindow: the IDs of that many of the latest events

@@ -162,6 +162,7 @@ public:
     std::function<QString()> loadLastEventId; // persistent resume (setLastEventIdStorage())
     std::function<void(const QString &)> storeLastEventId;
     QString savedLastEventId; // what the storage holds, as far as we know
+    bool storageLoaded = false; // open() took the stored ID (once per setLastEventIdStorage())
     QtSsePrivate::ResumeCheck resumeCheck; // duplicates and gaps (opt-in)
 
     // the current attempt
@@ -169,7 +170,8 @@ public:
     int attemptIndex = 0; // the next attempt's number since open() (SseRequest::attempt())
     QList<std::pair<QByteArray, QByteArray>> attemptHeaders; // as aboutToStartAttempt() left them
     QString attemptLastEventId; // sent with every hop of the attempt (unless empty)
-    SseAuthenticator *authenticator = nullptr; // a child, made at the first 401 asked about
+    // A child, made at the first 401 asked about; guarded, as the application may delete it.
+    QPointer<SseAuthenticator> authenticator;
     QtSsePrivate::Verdict authVerdict; // the 401 that waits for its answer
     bool authRetried = false; // the retry after a 401 went out; reset when a stream opens
     // Its slot in the connection pool: taken when a request is sent, given back when the client

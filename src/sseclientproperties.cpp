@@ -89,6 +89,7 @@ void SseClient::setLastEventIdStorage(std::function<QString()> load,
     d->loadLastEventId = std::move(load);
     d->storeLastEventId = std::move(save);
     d->savedLastEventId.clear();
+    d->storageLoaded = false;
     if (!d->storeLastEventId)
         d->saveTimer.stop();
 }

@@ -11,14 +11,24 @@ namespace QtSsePrivate {
 void ResumeCheck::setWindow(int events)
 {
     m_window = qMax(0, events);
-    reset(); // a ring of another size: start afresh
+    // A ring of another size: the IDs start afresh (the sequence goes on).
+    m_seen.clear();
+    m_order.clear();
+    m_next = 0;
+}
+
+void ResumeCheck::setSequenceField(const QString &field)
+{
+    if (m_sequenceField == field)
+        return;
+    m_sequenceField = field;
+    m_haveSequence = false; // another series of numbers: no gap against the last one
+    m_lastSequence = 0;
 }
 
 void ResumeCheck::reset()
 {
-    m_seen.clear();
-    m_order.clear();
-    m_next = 0;
+    setWindow(m_window);
     m_haveSequence = false;
     m_lastSequence = 0;
 }
@@ -57,7 +67,8 @@ static bool sequenceOf(const SseEvent &event, bool hasId, const QString &field, 
 ResumeCheck::Result ResumeCheck::check(const SseEvent &event, bool hasId)
 {
     Result r;
-    if (m_window > 0 && hasId) {
+    // An empty id: field clears the ID (the standard): it names no event.
+    if (m_window > 0 && hasId && !event.lastEventId().isEmpty()) {
         const QString id = event.lastEventId();
         if (m_seen.contains(id)) {
             r.duplicate = true;

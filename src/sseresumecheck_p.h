@@ -32,7 +32,7 @@ public:
     int window() const { return m_window; }
     // Where an event's sequence number is: "" none (no gap check); "id" its id: field as an
     // integer; any other name, that top-level field of its JSON data (an integer).
-    void setSequenceField(const QString &field) { m_sequenceField = field; }
+    void setSequenceField(const QString &field);
     QString sequenceField() const { return m_sequenceField; }
     bool isActive() const { return m_window > 0 || !m_sequenceField.isEmpty(); }
 

@@ -114,7 +114,11 @@ int main(int argc, char *argv[])
                     QFile file(path);
                     if (!file.open(QIODevice::ReadOnly))
                         return QString(); // none yet: --last-event-id (or nothing) applies
-                    return QString::fromUtf8(file.readAll()).trimmed();
+                    // As written below: the ID, then a line end (an ID may hold spaces).
+                    QByteArray id = file.readAll();
+                    if (id.endsWith('\n'))
+                        id.chop(id.endsWith("\r\n") ? 2 : 1);
+                    return QString::fromUtf8(id);
                 },
                 [path](const QString &id) {
                     QSaveFile file(path); // all or nothing: a crash never leaves half an ID
@@ -163,6 +167,7 @@ int main(int argc, char *argv[])
     };
 
     QByteArray line;
+    QString writtenId = o.lastEventId; // of the last event handed to stdout
     QObject::connect(&client, &SseClient::eventReceived, &app, [&](const SseEvent &event) {
         if (finished)
             return;
@@ -170,11 +175,16 @@ int main(int argc, char *argv[])
         if (!o.quiet) {
             line.resize(0);
             appendSseJsonLine(line, event);
+            const QString previousId = writtenId;
+            writtenId = event.lastEventId();
             if (std::fwrite(line.constData(), 1, size_t(line.size()), stdout) != size_t(line.size())
                 || std::fflush(stdout) != 0) {
                 const int error = errno;
                 if (error == EPIPE) {
-                    finish(StdoutClosedStatus); // the reader is gone (head -2): quietly
+                    // The reader is gone (head -2): quietly. This event never reached it, so a
+                    // --state-file resumes before it.
+                    client.setLastEventId(previousId);
+                    finish(StdoutClosedStatus);
                 } else {
                     printErr(QStringLiteral("cannot write to stdout: %1")
                                      .arg(QString::fromLocal8Bit(std::strerror(error))));

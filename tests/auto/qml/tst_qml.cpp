@@ -40,10 +40,12 @@ public:
     }
     Q_INVOKABLE QUrl url(const QString &path) const { return m_server->url(path); }
 
-    // An event stream with these bytes, then the connection stays open or is closed.
+    // An event stream with these bytes, then the connection stays open or is closed. Chunked:
+    // Qt 6.4 may send a GET again on its own after a body that ends with the connection
+    // (README, Known gaps), which would disturb the request order the tests check.
     Q_INVOKABLE void enqueueEvents(const QString &body, bool holdOpen)
     {
-        Response r = Response::sse().send(body.toUtf8());
+        Response r = Response::sse().chunked().send(body.toUtf8());
         m_server->enqueue(holdOpen ? r.holdOpen() : r.close());
     }
     // count events "data: <i>" (i = 0..count-1) of this type, in one write.

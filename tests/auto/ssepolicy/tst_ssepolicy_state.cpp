@@ -373,6 +373,10 @@ void tst_SsePolicyState::resumeCheck_data()
     QTest::newRow("inherited ids")
             << 16 << QString() << QByteArray("id: 1\ndata: a\n\ndata: b\n\ndata: c\n\n")
             << QStringList {u"ok"_s, u"ok"_s, u"ok"_s};
+    // An empty id: field clears the ID: it names no event, however often it comes.
+    QTest::newRow("empty ids") << 16 << QString()
+                               << QByteArray("id\ndata: a\n\nid:\ndata: b\n\nid\ndata: c\n\n")
+                               << QStringList {u"ok"_s, u"ok"_s, u"ok"_s};
     // The window forgets: id 1 is out of a window of 2 by the time it comes again.
     QTest::newRow("window") << 2 << QString()
                             << QByteArray("id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: "
