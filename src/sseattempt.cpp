@@ -4,7 +4,6 @@
 // read (ssestream.cpp) until it ends; then the retry state says what follows: the next attempt
 // after a delay, or the end. Every transition that emits a signal checks SseInterrupted after
 // it: a slot may close, reopen or delete the client.
-#include "sseauthenticator_p.h"
 #include "sseclient_p.h"
 #include "ssereplyscope_p.h"
 #include "sserequest_p.h"
@@ -563,91 +562,6 @@ void SseClientPrivate::applyVerdict(const Verdict &v)
     if (interrupted)
         return; // closed, restarted or deleted from a slot
     proceed(retry.afterFailure(v, method));
-}
-
-bool SseClientPrivate::askForCredentials(const Verdict &verdict)
-{
-    Q_Q(SseClient);
-    static const QMetaMethod signal = QMetaMethod::fromSignal(&SseClient::authenticationRequired);
-    if (authRetried || !q->isSignalConnected(signal))
-        return false;
-    if (!authenticator) {
-        authenticator = new SseAuthenticator(q);
-        authenticator->d->answered = [this] {
-            // Not under the application's call: at the next turn of the event loop.
-            QMetaObject::invokeMethod(
-                    q_func(),
-                    [this, at = epoch] {
-                        if (epoch == at)
-                            onCredentialsAnswered();
-                    },
-                    Qt::QueuedConnection);
-        };
-    }
-    SseAuthenticatorPrivate *const a = authenticator->d.get();
-    a->ask(httpStatus, responseHeaders, responseBody);
-    authVerdict = verdict;
-    {
-        // The 401 shows (httpStatus, errorBody) while it is asked about.
-        const SseInterrupted interrupted(this);
-        if (!setErrorState(error, errorString, httpStatus, responseBody))
-            return true; // a slot of errorChanged() took over
-        Q_EMIT q->authenticationRequired(authenticator);
-        if (interrupted)
-            return true; // closed, restarted or deleted from the slot
-    }
-    switch (a->answer) {
-    case SseAuthenticatorPrivate::Answer::Retry:
-        retryWithCredentials();
-        return true;
-    case SseAuthenticatorPrivate::Answer::Deferred:
-        qCDebug(lcSseConnection) << "401: waiting for the application's credentials";
-        // Waiting holds no connection: other streams to the origin may use the slot meanwhile.
-        lease.release();
-        if (connectTimeout > 0)
-            arm(authTimer, connectTimeout);
-        return true;
-    case SseAuthenticatorPrivate::Answer::None:
-    case SseAuthenticatorPrivate::Answer::Abandon:
-        break;
-    }
-    a->asking = false;
-    return false; // the 401 stands
-}
-
-void SseClientPrivate::onCredentialsAnswered()
-{
-    if (!authenticator || !authenticator->d->asking || state != SseClient::Connecting)
-        return;
-    authTimer.stop();
-    if (authenticator->d->answer == SseAuthenticatorPrivate::Answer::Retry) {
-        retryWithCredentials();
-        return;
-    }
-    authenticator->d->asking = false; // abandoned, or no answer in time
-    authRetried = true; // the 401 stands now, not asked about again
-    applyVerdict(authVerdict);
-}
-
-void SseClientPrivate::dropQuestion()
-{
-    authTimer.stop();
-    if (authenticator)
-        authenticator->d->asking = false;
-}
-
-void SseClientPrivate::retryWithCredentials()
-{
-    Q_Q(SseClient);
-    SseAuthenticatorPrivate *const a = authenticator->d.get();
-    a->asking = false;
-    authRetried = true; // once: a second 401 in a row stands
-    qCDebug(lcSseConnection) << "401: retrying with the application's credentials";
-    // The client's own headers: the fresh credentials serve the reconnects after this one too.
-    for (const auto &[name, value] : std::as_const(a->newHeaders))
-        q->setRawHeader(name, value);
-    --attemptIndex; // the same attempt, sent again
-    startRequest();
 }
 
 void SseClientPrivate::proceed(const QtSsePrivate::RetryState::Next &next)

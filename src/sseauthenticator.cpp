@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: BSD-3-Clause
+// A 401 and its answer: the question the application gets (SseAuthenticator), and how the
+// client asks it, waits for the answer and retries with it (SseClientPrivate).
 #include "sseauthenticator.h"
 #include "sseauthenticator_p.h"
+#include "sseclient_p.h"
 
-#include <QtCore/qloggingcategory.h>
-
-Q_DECLARE_LOGGING_CATEGORY(lcSseConnection)
+using QtSsePrivate::Verdict;
 
 void SseAuthenticatorPrivate::ask(int httpStatus,
                                   const QList<std::pair<QByteArray, QByteArray>> &headers,
@@ -71,4 +72,89 @@ void SseAuthenticator::abandon()
     d->answer = SseAuthenticatorPrivate::Answer::Abandon;
     if (later && d->answered)
         d->answered();
+}
+
+bool SseClientPrivate::askForCredentials(const Verdict &verdict)
+{
+    Q_Q(SseClient);
+    static const QMetaMethod signal = QMetaMethod::fromSignal(&SseClient::authenticationRequired);
+    if (authRetried || !q->isSignalConnected(signal))
+        return false;
+    if (!authenticator) {
+        authenticator = new SseAuthenticator(q);
+        authenticator->d->answered = [this] {
+            // Not under the application's call: at the next turn of the event loop.
+            QMetaObject::invokeMethod(
+                    q_func(),
+                    [this, at = epoch] {
+                        if (epoch == at)
+                            onCredentialsAnswered();
+                    },
+                    Qt::QueuedConnection);
+        };
+    }
+    SseAuthenticatorPrivate *const a = authenticator->d.get();
+    a->ask(httpStatus, responseHeaders, responseBody);
+    authVerdict = verdict;
+    {
+        // The 401 shows (httpStatus, errorBody) while it is asked about.
+        const SseInterrupted interrupted(this);
+        if (!setErrorState(error, errorString, httpStatus, responseBody))
+            return true; // a slot of errorChanged() took over
+        Q_EMIT q->authenticationRequired(authenticator);
+        if (interrupted)
+            return true; // closed, restarted or deleted from the slot
+    }
+    switch (a->answer) {
+    case SseAuthenticatorPrivate::Answer::Retry:
+        retryWithCredentials();
+        return true;
+    case SseAuthenticatorPrivate::Answer::Deferred:
+        qCDebug(lcSseConnection) << "401: waiting for the application's credentials";
+        // Waiting holds no connection: other streams to the origin may use the slot meanwhile.
+        lease.release();
+        if (connectTimeout > 0)
+            arm(authTimer, connectTimeout);
+        return true;
+    case SseAuthenticatorPrivate::Answer::None:
+    case SseAuthenticatorPrivate::Answer::Abandon:
+        break;
+    }
+    a->asking = false;
+    return false; // the 401 stands
+}
+
+void SseClientPrivate::onCredentialsAnswered()
+{
+    if (!authenticator || !authenticator->d->asking || state != SseClient::Connecting)
+        return;
+    authTimer.stop();
+    if (authenticator->d->answer == SseAuthenticatorPrivate::Answer::Retry) {
+        retryWithCredentials();
+        return;
+    }
+    authenticator->d->asking = false; // abandoned, or no answer in time
+    authRetried = true; // the 401 stands now, not asked about again
+    applyVerdict(authVerdict);
+}
+
+void SseClientPrivate::dropQuestion()
+{
+    authTimer.stop();
+    if (authenticator)
+        authenticator->d->asking = false;
+}
+
+void SseClientPrivate::retryWithCredentials()
+{
+    Q_Q(SseClient);
+    SseAuthenticatorPrivate *const a = authenticator->d.get();
+    a->asking = false;
+    authRetried = true; // once: a second 401 in a row stands
+    qCDebug(lcSseConnection) << "401: retrying with the application's credentials";
+    // The client's own headers: the fresh credentials serve the reconnects after this one too.
+    for (const auto &[name, value] : std::as_const(a->newHeaders))
+        q->setRawHeader(name, value);
+    --attemptIndex; // the same attempt, sent again
+    startRequest();
 }
