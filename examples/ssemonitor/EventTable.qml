@@ -155,12 +155,15 @@ ColumnLayout {
             }
         }
 
-        // Selection by click, without taking the press from flicking.
+        // Selection by click, without taking the press from flicking. A handler declared in a
+        // Flickable goes to its contentItem (as items do), so point.position is already in
+        // content coordinates, which indexAt() takes: adding contentX/Y counted the scroll
+        // twice. Mapped from the scene, the position does not depend on where the handler is.
         TapHandler {
             onTapped: (point) => {
                 list.forceActiveFocus()
-                table.selectRow(list.indexAt(point.position.x + list.contentX,
-                                             point.position.y + list.contentY))
+                const at = list.contentItem.mapFromItem(null, point.scenePosition)
+                table.selectRow(list.indexAt(at.x, at.y))
             }
         }
 
