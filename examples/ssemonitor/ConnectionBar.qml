@@ -1,27 +1,38 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// URL (with history), method, headers, body and connect/disconnect. The request is applied on
-// connect (or Enter in the URL field), not on every keystroke.
+// URL (with history), method, headers, body and Connect / Disconnect / Retry now. The request
+// is applied on connect (or Enter in the URL field), not on every keystroke. A password in the
+// URL (user:password@) is shown as user:****@; the real URL is kept for the connection.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import QtSse
 import SseMonitor
 
 RowLayout {
     id: bar
 
     required property MonitorBackend backend
-    property bool active: false
-    property alias url: urlBox.editText
+    property int state: SseSource.Closed // the source's
+    // Connect when there is no stream, Retry now while waiting to reconnect, Disconnect else.
+    readonly property bool canConnect: state === SseSource.Closed || state === SseSource.Failed
+    property string url: "" // the URL to connect to, password included
     property string method: "GET"
     property alias body: bodyArea.text
 
     signal connectRequested()
     signal disconnectRequested()
+    signal retryRequested()
 
+    // The field shows url with its password masked.
+    function showUrl() { urlBox.editText = bar.backend.maskPassword(bar.url) }
+    // What the field says, with the password that user:****@ stands for (the same user, host
+    // and port as url).
+    function typedUrl() { return bar.backend.restorePassword(urlBox.editText.trim(), bar.url) }
     function headers() { return headersEditor.headers() }
     function setHeaders(map) { headersEditor.setHeaders(map) }
 
     spacing: 6
+    onUrlChanged: showUrl()
 
     Label { text: qsTr("URL") }
     ComboBox {
@@ -62,9 +73,18 @@ RowLayout {
     Button {
         id: connectButton
         objectName: "connectButton"
-        text: bar.active ? qsTr("Disconnect") : qsTr("Connect")
-        highlighted: !bar.active
-        onClicked: bar.active ? bar.disconnectRequested() : bar.connectRequested()
+        text: bar.canConnect ? qsTr("Connect")
+                             : bar.state === SseSource.Reconnecting ? qsTr("Retry now")
+                                                                    : qsTr("Disconnect")
+        highlighted: bar.canConnect
+        onClicked: {
+            if (bar.canConnect)
+                bar.connectRequested()
+            else if (bar.state === SseSource.Reconnecting)
+                bar.retryRequested()
+            else
+                bar.disconnectRequested()
+        }
     }
 
     Popup {

@@ -50,6 +50,7 @@ ColumnLayout {
         }
         Label { text: qsTr("ID"); color: "gray" }
         Label {
+            objectName: "detailId"
             Layout.fillWidth: true
             text: pane.event && pane.event.id !== "" ? pane.event.id : "–"
             elide: Text.ElideRight

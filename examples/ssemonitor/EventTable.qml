@@ -10,7 +10,6 @@ ColumnLayout {
     id: table
 
     required property EventFilterModel model
-    property int capturedCount: 0
     property int capacity: 5000
     property alias searchText: searchField.text
     readonly property string typeFilter: typeBox.currentIndex > 0 ? typeBox.currentText : ""
@@ -77,13 +76,18 @@ ColumnLayout {
 
     RowLayout {
         Layout.fillWidth: true
+        // What the table shows, in words: the one event count is the status line's.
         Label {
-            objectName: "countLabel"
+            objectName: "tableStateLabel"
             Layout.fillWidth: true
             elide: Text.ElideRight
-            text: qsTr("%1 shown of %2 captured").arg(list.count).arg(table.capturedCount)
-                  + (table.paused ? qsTr(" · paused (still receiving)")
-                                  : table.following ? "" : qsTr(" · scrolled up: End follows"))
+            text: {
+                const filter = table.typeFilter !== "" || table.searchText !== ""
+                        ? qsTr("Filtered: matching events only") : ""
+                const scroll = table.paused ? qsTr("Paused (still receiving)")
+                                            : table.following ? "" : qsTr("Scrolled up: End follows")
+                return filter + (filter !== "" && scroll !== "" ? " · " : "") + scroll
+            }
             color: table.paused || !table.following ? "#d08a00" : "gray"
         }
         Label { text: qsTr("keep") }
@@ -155,12 +159,15 @@ ColumnLayout {
             }
         }
 
-        // Selection by click, without taking the press from flicking.
+        // Selection by click, without taking the press from flicking. A handler declared in a
+        // Flickable goes to its contentItem (as items do), so point.position is already in
+        // content coordinates, which indexAt() takes: adding contentX/Y counted the scroll
+        // twice. Mapped from the scene, the position does not depend on where the handler is.
         TapHandler {
             onTapped: (point) => {
                 list.forceActiveFocus()
-                table.selectRow(list.indexAt(point.position.x + list.contentX,
-                                             point.position.y + list.contentY))
+                const at = list.contentItem.mapFromItem(null, point.scenePosition)
+                table.selectRow(list.indexAt(at.x, at.y))
             }
         }
 

@@ -21,34 +21,43 @@ ApplicationWindow {
     width: 1280
     height: 800
     visible: true
-    title: source.active ? qsTr("SSE monitor: %1").arg(String(source.url)) : qsTr("SSE monitor")
+    title: source.active ? qsTr("SSE monitor: %1").arg(backend.maskPassword(String(source.url)))
+                         : qsTr("SSE monitor")
 
+    // A new connection with what the connection bar says: the counters start again (Connect is
+    // what "events received since Connect" counts from), a stream still open is replaced.
     function connectStream() {
-        const url = connectionBar.url.trim()
+        const url = connectionBar.typedUrl()
         if (url === "")
             return
+        connectionBar.url = url
         source.url = url
         source.method = connectionBar.method
         source.headers = connectionBar.headers()
         source.body = connectionBar.method === "GET" ? "" : connectionBar.body
-        if (source.active)
-            source.reconnectNow()
-        else
-            source.open()
-        backend.addToHistory(url)
-        connectionBar.url = url // the history model changed under the combo box
+        source.close()
+        source.open()
+        backend.addToHistory(url) // without its password
+        connectionBar.showUrl() // the history model changed under the combo box
         table.following = true
     }
+    // Ctrl+Enter: what the connection button does, except that it stops a pending retry.
     function toggleConnection() {
-        if (source.active)
-            source.close()
-        else
+        if (source.state === SseSource.Closed || source.state === SseSource.Failed)
             connectStream()
+        else
+            source.close()
     }
     function clearEvents() {
         eventModel.clear()
         detail.event = null
         table.following = true
+    }
+    function openExportDialog() {
+        // Set before it opens: the dialog starts in that folder with the name filled in.
+        exportDialog.currentFolder = backend.defaultExportFolder()
+        exportDialog.selectedFile = backend.defaultExportFile()
+        exportDialog.open()
     }
     function showMessage(text) {
         message.text = text
@@ -104,9 +113,10 @@ ApplicationWindow {
             id: connectionBar
             Layout.fillWidth: true
             backend: backend
-            active: source.active
+            state: source.state
             onConnectRequested: window.connectStream()
             onDisconnectRequested: source.close()
+            onRetryRequested: source.reconnectNow()
         }
         StatusLine {
             id: status
@@ -125,11 +135,10 @@ ApplicationWindow {
                 SplitView.fillWidth: true
                 SplitView.minimumWidth: 480
                 model: filterModel
-                capturedCount: eventModel.count
                 capacity: window.capacity
                 onEventSelected: (event) => detail.event = event
                 onClearRequested: window.clearEvents()
-                onExportRequested: exportDialog.open()
+                onExportRequested: window.openExportDialog()
             }
             SplitView {
                 orientation: Qt.Vertical
@@ -202,7 +211,7 @@ ApplicationWindow {
     }
     Shortcut {
         sequence: "Ctrl+S"
-        onActivated: exportDialog.open()
+        onActivated: window.openExportDialog()
     }
     Shortcut {
         sequence: "Ctrl+Shift+C"
@@ -211,20 +220,22 @@ ApplicationWindow {
 
     FileDialog {
         id: exportDialog
+        objectName: "exportDialog"
         title: qsTr("Export the captured events as JSON lines")
         fileMode: FileDialog.SaveFile
+        acceptLabel: qsTr("Export") // Qt 6.4's own dialog says "Open" otherwise
         nameFilters: [qsTr("JSON lines (*.jsonl)"), qsTr("All files (*)")]
-        onVisibleChanged: if (visible) selectedFile = backend.defaultExportFile()
         onAccepted: {
             const written = backend.exportJsonLines(eventModel, selectedFile)
             window.showMessage(written < 0 ? qsTr("Export failed: %1").arg(backend.lastError)
                                            : qsTr("Exported %1 events to %2").arg(written)
-                                                     .arg(selectedFile.toString()))
+                                                     .arg(backend.displayPath(selectedFile)))
         }
     }
 
     Component.onCompleted: {
         connectionBar.url = window.initialUrl
+        connectionBar.showUrl()
         connectionBar.method = window.initialMethod
         connectionBar.body = window.initialBody
         connectionBar.setHeaders(window.initialHeaders)

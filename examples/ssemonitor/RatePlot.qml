@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Events/s and bytes/s over the last minute (one sample of the source's counters a second),
-// and totals. Each line has its own scale; the labels give the latest values and the peaks.
+// the average event size and when the stream opened. Each line has its own scale; the labels
+// give the latest values and the peaks. (The event count is the status line's, once.)
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -116,13 +117,6 @@ ColumnLayout {
     GridLayout {
         columns: 4
         columnSpacing: 10
-        Label { text: qsTr("Events"); color: "gray" }
-        Label {
-            objectName: "totalEvents"
-            text: plot.lastEvents.toLocaleString(Qt.locale("C"), "f", 0)
-        }
-        Label { text: qsTr("Bytes"); color: "gray" }
-        Label { text: plot.backend.formatBytes(plot.lastBytes) }
         Label { text: qsTr("Average size"); color: "gray" }
         Label {
             text: plot.lastEvents > 0 ? qsTr("%1 B").arg(Math.round(plot.lastBytes / plot.lastEvents))

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // The connection state in colour and words, the reconnect attempt with a countdown to the next
-// retry, the last error and the last event ID. Counters are sampled by the window (4 Hz).
+// retry (Retry now is the connection bar's button), the last error (SseSource clears it when a
+// stream opens), the last event ID, and the one event count on screen: events received since
+// Connect (SseSource's counters restart with each open()). Counters are sampled by the window
+// (4 Hz).
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -66,12 +69,11 @@ RowLayout {
         text: line.retryText
     }
     Button {
+        objectName: "stopButton"
         visible: line.source.state === SseSource.Reconnecting
-                 || line.source.state === SseSource.Failed
-                 || (line.source.active && line.source.state === SseSource.Closed)
-        text: qsTr("Retry now")
+        text: qsTr("Stop retrying")
         flat: true
-        onClicked: line.source.reconnectNow()
+        onClicked: line.source.close()
     }
     Label {
         objectName: "errorLabel"
@@ -90,8 +92,9 @@ RowLayout {
     }
     Label {
         objectName: "totalsLabel"
-        text: qsTr("%1 events · %2").arg(line.eventCount.toLocaleString(Qt.locale("C"), "f", 0))
-                                    .arg(line.backend.formatBytes(line.byteCount))
+        text: qsTr("%1 events received since Connect · %2")
+                  .arg(line.eventCount.toLocaleString(Qt.locale("C"), "f", 0))
+                  .arg(line.backend.formatBytes(line.byteCount))
         color: "gray"
     }
 }

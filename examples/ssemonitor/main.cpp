@@ -18,10 +18,15 @@ Q_IMPORT_QML_PLUGIN(SseMonitorPlugin)
 
 int main(int argc, char *argv[])
 {
+    // Before the QGuiApplication, which needs a display: --help and usage errors do not.
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    const MonitorOptions options = parseMonitorArguments(arguments);
+
     QGuiApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("QtSse"));
     QCoreApplication::setApplicationName(QStringLiteral("ssemonitor"));
-    const MonitorOptions options = parseMonitorArguments(QCoreApplication::arguments());
 
     QQmlApplicationEngine engine;
     QQuickWindow *window = loadMonitor(engine, options);

@@ -8,8 +8,28 @@
 #include <QtQuick/qquickwindow.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 using namespace Qt::StringLiterals;
+
+namespace {
+[[noreturn]] void usageError(const QString &message)
+{
+    std::fprintf(stderr, "ssemonitor: %s\nTry 'ssemonitor --help' for more information.\n",
+                 qPrintable(message));
+    std::exit(2);
+}
+
+int numberOption(const QCommandLineParser &parser, const QString &name, int min, int max)
+{
+    bool ok = false;
+    const int value = parser.value(name).toInt(&ok);
+    if (!ok || value < min || value > max)
+        usageError(u"--%1 wants a number from %2 to %3, not '%4'"_s.arg(name).arg(min).arg(max).arg(
+                parser.value(name)));
+    return value;
+}
+} // namespace
 
 MonitorOptions parseMonitorArguments(const QStringList &arguments)
 {
@@ -26,15 +46,25 @@ MonitorOptions parseMonitorArguments(const QStringList &arguments)
             {{u"d"_s, u"data"_s}, u"Request body (for POST)."_s, u"BODY"_s},
             {u"capacity"_s, u"Events kept in the table."_s, u"N"_s, u"5000"_s},
             {u"measure"_s, u"Print frames/s and events/s to stderr every second."_s},
-            {u"quit-after"_s, u"Quit after MS milliseconds."_s, u"MS"_s},
+            {u"quit-after"_s, u"Quit after MS milliseconds."_s, u"MS"_s, u"0"_s},
             {u"screenshot"_s, u"With --quit-after: save the window to FILE first."_s, u"FILE"_s},
     });
-    parser.process(arguments);
+    // parse(), not process(): process() wants the application object, and this runs first.
+    if (!parser.parse(arguments))
+        usageError(parser.errorText());
+    if (parser.isSet(u"help"_s) || parser.isSet(u"help-all"_s)) {
+        // Without an application object the parser cannot name the program: it says
+        // <executable_name>.
+        QString help = parser.helpText();
+        help.replace(u"<executable_name>"_s, u"ssemonitor"_s);
+        std::fputs(qPrintable(help), stdout);
+        std::exit(0);
+    }
 
     MonitorOptions options;
     const QStringList positional = parser.positionalArguments();
     if (positional.size() > 1)
-        parser.showHelp(2);
+        usageError(u"one URL at most, not %1"_s.arg(positional.size()));
     if (!positional.isEmpty())
         options.url = QUrl::fromUserInput(positional.constFirst());
     options.method = parser.value(u"method"_s).toUpper();
@@ -48,9 +78,9 @@ MonitorOptions parseMonitorArguments(const QStringList &arguments)
         if (colon > 0)
             options.headers.insert(header.left(colon).trimmed(), header.mid(colon + 1).trimmed());
     }
-    options.capacity = qBound(10, parser.value(u"capacity"_s).toInt(), 1000000);
+    options.capacity = numberOption(parser, u"capacity"_s, 10, 1000000);
     options.measure = parser.isSet(u"measure"_s);
-    options.quitAfterMs = qMax(0, parser.value(u"quit-after"_s).toInt());
+    options.quitAfterMs = numberOption(parser, u"quit-after"_s, 0, 24 * 3600 * 1000);
     options.screenshot = parser.value(u"screenshot"_s);
     return options;
 }

@@ -24,7 +24,9 @@ struct MonitorOptions
     QString screenshot; // saved just before quitting (with quitAfterMs)
 };
 
-// Parses the command line (QCommandLineParser: --help, --version and errors exit).
+// Parses the command line; call it before the QGuiApplication exists, so that --help and
+// mistakes need no display. --help: the usage on stdout, exit 0. A usage error: a message and
+// a hint on stderr, exit 2.
 MonitorOptions parseMonitorArguments(const QStringList &arguments);
 
 // Loads the monitor's window (qrc:/SseMonitor/Main.qml) into the engine, with the QtSse module

@@ -16,10 +16,31 @@ using namespace Qt::StringLiterals;
 
 namespace {
 const QString HistoryKey = u"urlHistory"_s;
+const QString PasswordMask = u"****"_s;
+
+QString withoutPassword(const QString &text)
+{
+    QUrl url(text);
+    if (!url.isValid() || url.password().isEmpty())
+        return text;
+    url.setPassword(QString());
+    return url.toString();
+}
 
 QString timeText(const QVariant &time)
 {
     return time.toDateTime().toString(Qt::ISODateWithMs);
+}
+
+// The file a dialog or a caller names: a file: URL, or a plain absolute path (which QML turns
+// into a URL without a scheme). Empty for anything else.
+QString localPath(const QUrl &file)
+{
+    if (file.isLocalFile())
+        return file.toLocalFile();
+    if (file.scheme().isEmpty() && QDir::isAbsolutePath(file.path()))
+        return file.path();
+    return QString();
 }
 } // namespace
 
@@ -61,7 +82,8 @@ QString MonitorBackend::jsonLine(const QVariantMap &event) const
 int MonitorBackend::exportJsonLines(QObject *model, const QUrl &file)
 {
     auto *items = qobject_cast<QAbstractItemModel *>(model);
-    if (!items || !file.isLocalFile()) {
+    const QString path = localPath(file);
+    if (!items || path.isEmpty()) {
         setLastError(tr("cannot export to %1").arg(file.toDisplayString()));
         return -1;
     }
@@ -70,7 +92,7 @@ int MonitorBackend::exportJsonLines(QObject *model, const QUrl &file)
     for (auto it = names.cbegin(); it != names.cend(); ++it)
         roles.insert(it.value(), it.key());
 
-    QSaveFile out(file.toLocalFile());
+    QSaveFile out(path);
     if (!out.open(QIODevice::WriteOnly)) {
         setLastError(out.errorString());
         return -1;
@@ -93,14 +115,25 @@ int MonitorBackend::exportJsonLines(QObject *model, const QUrl &file)
     return rows;
 }
 
-QUrl MonitorBackend::defaultExportFile() const
+QUrl MonitorBackend::defaultExportFolder() const
 {
     QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
     if (dir.isEmpty() || !QDir(dir).exists())
         dir = QDir::homePath();
+    return QUrl::fromLocalFile(dir);
+}
+
+QUrl MonitorBackend::defaultExportFile() const
+{
     const QString name = u"ssemonitor-%1.jsonl"_s.arg(
             QDateTime::currentDateTime().toString(u"yyyyMMdd-hhmmss"_s));
-    return QUrl::fromLocalFile(QDir(dir).filePath(name));
+    return QUrl::fromLocalFile(QDir(defaultExportFolder().toLocalFile()).filePath(name));
+}
+
+QString MonitorBackend::displayPath(const QUrl &file) const
+{
+    const QString path = localPath(file);
+    return path.isEmpty() ? file.toDisplayString() : QDir::toNativeSeparators(path);
 }
 
 void MonitorBackend::copyText(const QString &text) const
@@ -110,7 +143,7 @@ void MonitorBackend::copyText(const QString &text) const
 
 void MonitorBackend::addToHistory(const QString &url)
 {
-    const QString entry = url.trimmed();
+    const QString entry = withoutPassword(url.trimmed());
     if (entry.isEmpty() || (!m_history.isEmpty() && m_history.constFirst() == entry))
         return;
     m_history.removeAll(entry);
@@ -119,6 +152,27 @@ void MonitorBackend::addToHistory(const QString &url)
         m_history.removeLast();
     QSettings().setValue(HistoryKey, m_history);
     Q_EMIT urlHistoryChanged();
+}
+
+QString MonitorBackend::maskPassword(const QString &text) const
+{
+    QUrl url(text);
+    if (!url.isValid() || url.password().isEmpty())
+        return text;
+    url.setPassword(PasswordMask);
+    return url.toString();
+}
+
+QString MonitorBackend::restorePassword(const QString &shown, const QString &real) const
+{
+    QUrl url(shown);
+    const QUrl from(real);
+    if (!url.isValid() || url.password() != PasswordMask || from.password().isEmpty()
+        || url.scheme() != from.scheme() || url.userName() != from.userName()
+        || url.host() != from.host() || url.port() != from.port())
+        return shown;
+    url.setPassword(from.password());
+    return url.toString();
 }
 
 bool MonitorBackend::isSecretHeader(const QString &name) const

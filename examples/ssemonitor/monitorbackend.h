@@ -33,11 +33,21 @@ public:
     // One event (the roles of a model row) as a JSON line: {"type","data","id","time"}.
     Q_INVOKABLE QString jsonLine(const QVariantMap &event) const;
     // Every row of a model with type/data/id/receiveTime roles as JSON lines; the number of
-    // events written, or -1 (lastError says why).
+    // events written, or -1 (lastError says why). The file is a file: URL (a file dialog's
+    // selectedFile) or an absolute path.
     Q_INVOKABLE int exportJsonLines(QObject *model, const QUrl &file);
-    Q_INVOKABLE QUrl defaultExportFile() const;
+    Q_INVOKABLE QUrl defaultExportFolder() const; // Documents, or home without one
+    Q_INVOKABLE QUrl defaultExportFile() const; // ssemonitor-<date>-<time>.jsonl there
+    Q_INVOKABLE QString displayPath(const QUrl &file) const; // the path of a local file
     Q_INVOKABLE void copyText(const QString &text) const;
+    // Stored without the password of a user:password@ URL.
     Q_INVOKABLE void addToHistory(const QString &url);
+    // The URL as shown: user:****@ for user:password@ (unchanged without a password).
+    Q_INVOKABLE QString maskPassword(const QString &url) const;
+    // The shown URL with the password that **** stands for, taken from real when the scheme,
+    // user, host and port are the same; shown as it is otherwise (a new password, no password,
+    // another server).
+    Q_INVOKABLE QString restorePassword(const QString &shown, const QString &real) const;
     // Authorization, Cookie and any name containing "token", "key", "secret" or "password".
     Q_INVOKABLE bool isSecretHeader(const QString &name) const;
     Q_INVOKABLE QString formatBytes(double bytes) const;
