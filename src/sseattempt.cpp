@@ -286,6 +286,7 @@ void SseClientPrivate::sendNow()
         lease.setRequestSent();
     });
     arm(unsentTimer, QtSsePrivate::UnsentCheckMs);
+    metrics.requestSent();
     pendingVerdict = Verdict();
     replyErrored = false;
     if (connectTimeout > 0)
@@ -301,6 +302,7 @@ void SseClientPrivate::onMetaDataChanged()
     if (status == 0)
         return;
     headersSeen = true;
+    metrics.responseHead();
     unsentTimer.stop();
     lease.setRequestSent(); // (Qt 6.4 says so before, but it is certain now)
     {
@@ -589,6 +591,7 @@ void SseClientPrivate::proceed(const QtSsePrivate::RetryState::Next &next)
         break;
     }
     const int delayMs = int(next.delayMs);
+    metrics.reconnectScheduled();
     notifyAttempt(next.attempt - 1);
     if (interrupted)
         return; // closed, restarted or deleted from a slot

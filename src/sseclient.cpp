@@ -183,6 +183,7 @@ void SseClient::open()
         }
     }
     d->resumeCheck.reset();
+    d->metrics.reset();
     const bool counted =
             d->eventCount != 0 || d->byteCount != 0 || d->duplicateCount != 0 || d->gapCount != 0;
     d->eventCount = d->byteCount = d->duplicateCount = d->gapCount = 0;

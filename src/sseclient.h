@@ -53,6 +53,14 @@ class QTSSE_EXPORT SseClient : public QObject
                        sequenceFieldChanged)
     Q_PROPERTY(qint64 duplicateCount READ duplicateCount NOTIFY countersChanged)
     Q_PROPERTY(qint64 gapCount READ gapCount NOTIFY countersChanged)
+    Q_PROPERTY(int timeToFirstByte READ timeToFirstByte NOTIFY countersChanged)
+    Q_PROPERTY(int timeToFirstEvent READ timeToFirstEvent NOTIFY countersChanged)
+    Q_PROPERTY(int reconnectCount READ reconnectCount NOTIFY countersChanged)
+    Q_PROPERTY(qint64 downtime READ downtime NOTIFY countersChanged)
+    Q_PROPERTY(double eventsPerSecond READ eventsPerSecond NOTIFY countersChanged)
+    Q_PROPERTY(double bytesPerSecond READ bytesPerSecond NOTIFY countersChanged)
+    Q_PROPERTY(int rawHistorySize READ rawHistorySize WRITE setRawHistorySize NOTIFY
+                       rawHistorySizeChanged)
     Q_PROPERTY(QString resumeQueryParameter READ resumeQueryParameter WRITE setResumeQueryParameter
                        NOTIFY resumeQueryParameterChanged)
     Q_PROPERTY(HttpProtocol httpProtocol READ httpProtocol WRITE setHttpProtocol NOTIFY
@@ -188,6 +196,23 @@ public:
     void setSequenceField(const QString &field);
     qint64 duplicateCount() const;
     qint64 gapCount() const;
+    // What the client can tell about itself. timeToFirstByte and timeToFirstEvent: milliseconds
+    // from the current attempt's request to its response head and to its first event (-1
+    // until then); reconnectCount: reconnects scheduled since open(); downtime: milliseconds
+    // without an open stream while trying (Connecting, Reconnecting) since open(), live;
+    // eventsPerSecond and bytesPerSecond: in the last complete second, live (read them on a
+    // timer: countersChanged() comes only with data). rawHistorySize (0: off, the default): how
+    // many of the last bytes received (decoded, as fed to the parser) rawHistory() keeps, to
+    // show what a stream said before an error.
+    int timeToFirstByte() const;
+    int timeToFirstEvent() const;
+    int reconnectCount() const;
+    qint64 downtime() const;
+    double eventsPerSecond() const;
+    double bytesPerSecond() const;
+    int rawHistorySize() const;
+    void setRawHistorySize(int bytes);
+    QByteArray rawHistory() const;
 
     // By default clients share their thread's SseConnectionPool. Set the application's own
     // QNetworkAccessManager instead (not owned; it must outlive the client and live in the
@@ -291,6 +316,7 @@ Q_SIGNALS:
     void resumeQueryParameterChanged(const QString &name);
     void duplicateWindowChanged(int events);
     void sequenceFieldChanged(const QString &field);
+    void rawHistorySizeChanged(int bytes);
     void waitingForConnectionChanged(bool waiting);
     void stateChanged(SseClient::State state);
     void reconnectAttemptChanged(int attempt);

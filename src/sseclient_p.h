@@ -11,6 +11,7 @@
 #include "sseparser.h"
 #include "ssepolicy_p.h"
 #include "sseresumecheck_p.h"
+#include "ssemetrics_p.h"
 
 #include <QtCore/qhash.h>
 #include <QtCore/qmetaobject.h>
@@ -164,6 +165,7 @@ public:
     QString savedLastEventId; // what the storage holds, as far as we know
     bool storageLoaded = false; // open() took the stored ID (once per setLastEventIdStorage())
     QtSsePrivate::ResumeCheck resumeCheck; // duplicates and gaps (opt-in)
+    QtSsePrivate::StreamMetrics metrics;
 
     // the current attempt
     QtSsePrivate::RedirectState request; // where it goes, how, with what (after redirects)

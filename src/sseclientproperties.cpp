@@ -220,6 +220,46 @@ qint64 SseClient::gapCount() const
 {
     return d_func()->gapCount;
 }
+int SseClient::timeToFirstByte() const
+{
+    return d_func()->metrics.timeToFirstByte();
+}
+int SseClient::timeToFirstEvent() const
+{
+    return d_func()->metrics.timeToFirstEvent();
+}
+int SseClient::reconnectCount() const
+{
+    return d_func()->metrics.reconnects();
+}
+qint64 SseClient::downtime() const
+{
+    return d_func()->metrics.downtime();
+}
+double SseClient::eventsPerSecond() const
+{
+    return d_func()->metrics.eventsPerSecond();
+}
+double SseClient::bytesPerSecond() const
+{
+    return d_func()->metrics.bytesPerSecond();
+}
+int SseClient::rawHistorySize() const
+{
+    return int(d_func()->metrics.historySize());
+}
+void SseClient::setRawHistorySize(int bytes)
+{
+    Q_D(SseClient);
+    if (d->metrics.historySize() == qMax(0, bytes))
+        return;
+    d->metrics.setHistorySize(bytes);
+    Q_EMIT rawHistorySizeChanged(rawHistorySize());
+}
+QByteArray SseClient::rawHistory() const
+{
+    return d_func()->metrics.history();
+}
 QString SseClient::resumeQueryParameter() const
 {
     return d_func()->resumeQueryParameter;
@@ -326,6 +366,7 @@ void SseClientPrivate::setState(SseClient::State s)
         return;
     qCDebug(lcSseConnection) << "state" << state << "->" << s;
     state = s;
+    metrics.setDown(s == SseClient::Connecting || s == SseClient::Reconnecting);
     bool wasWaiting = false;
     if (s != SseClient::Connecting && s != SseClient::Open) {
         lease.release(); // a waiting request leaves the queue; a backoff wait holds no slot

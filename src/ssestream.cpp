@@ -69,10 +69,12 @@ void SseClientPrivate::onReadyRead()
     bool decoded = true;
     if (decoder.isIdentity()) {
         byteCount += chunk.size();
+        metrics.bytesReceived(chunk);
         ok = parser.feed(chunk);
     } else {
         decoded = decoder.decode(chunk, [&](QByteArrayView piece) {
             byteCount += piece.size();
+            metrics.bytesReceived(piece);
             ok = parser.feed(piece);
             // Stop at a parser error, or once a slot deleted us or dropped the stream.
             return ok && alive && reply == current && streamOpen;
@@ -161,6 +163,7 @@ void SseClientPrivate::handleEvent(const SseEvent &event)
         }
     }
     ++eventCount;
+    metrics.eventDelivered();
     // Per event only for those who listen (checked per read in onReadyRead()): comparing and
     // emitting for every event cost ~14% of a small-event stream. onReadyRead() catches up.
     if (notifyIdPerEvent)
