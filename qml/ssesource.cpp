@@ -96,6 +96,7 @@ SseSource::SseSource(QObject *parent) : QObject(parent), m_client(new SseClient(
             &SseSource::resumeQueryParameterChanged);
     connect(c, &SseClient::duplicateWindowChanged, this, &SseSource::duplicateWindowChanged);
     connect(c, &SseClient::sequenceFieldChanged, this, &SseSource::sequenceFieldChanged);
+    connect(c, &SseClient::rawHistorySizeChanged, this, &SseSource::rawHistorySizeChanged);
     connect(c, &SseClient::duplicateDropped, this, &SseSource::duplicateDropped);
     connect(c, &SseClient::gapDetected, this, [this](qint64 expected, qint64 received) {
         Q_EMIT gapDetected(double(expected), double(received));

@@ -66,6 +66,14 @@ class SseSource : public QObject, public QQmlParserStatus
     Q_PROPERTY(QDateTime openedTime READ openedTime NOTIFY openedTimeChanged)
     Q_PROPERTY(double eventCount READ eventCount NOTIFY countersChanged)
     Q_PROPERTY(double byteCount READ byteCount NOTIFY countersChanged)
+    Q_PROPERTY(int timeToFirstByte READ timeToFirstByte NOTIFY countersChanged)
+    Q_PROPERTY(int timeToFirstEvent READ timeToFirstEvent NOTIFY countersChanged)
+    Q_PROPERTY(int reconnectCount READ reconnectCount NOTIFY countersChanged)
+    Q_PROPERTY(double downtime READ downtime NOTIFY countersChanged)
+    Q_PROPERTY(double eventsPerSecond READ eventsPerSecond NOTIFY countersChanged)
+    Q_PROPERTY(double bytesPerSecond READ bytesPerSecond NOTIFY countersChanged)
+    Q_PROPERTY(int rawHistorySize READ rawHistorySize WRITE setRawHistorySize NOTIFY
+                       rawHistorySizeChanged)
     Q_PROPERTY(double duplicateCount READ duplicateCount NOTIFY countersChanged)
     Q_PROPERTY(double gapCount READ gapCount NOTIFY countersChanged)
     Q_PROPERTY(int serverReconnectionTime READ serverReconnectionTime NOTIFY
@@ -153,6 +161,16 @@ public:
     // Numbers in QML (exact up to 2^53): Qt 6.4's tools do not know qint64.
     double eventCount() const { return double(m_client->eventCount()); }
     double byteCount() const { return double(m_client->byteCount()); }
+    int timeToFirstByte() const { return m_client->timeToFirstByte(); }
+    int timeToFirstEvent() const { return m_client->timeToFirstEvent(); }
+    int reconnectCount() const { return m_client->reconnectCount(); }
+    double downtime() const { return double(m_client->downtime()); }
+    double eventsPerSecond() const { return m_client->eventsPerSecond(); }
+    double bytesPerSecond() const { return m_client->bytesPerSecond(); }
+    int rawHistorySize() const { return m_client->rawHistorySize(); }
+    void setRawHistorySize(int bytes) { m_client->setRawHistorySize(bytes); }
+    // The last rawHistorySize bytes received, as text (invalid UTF-8 replaced).
+    Q_INVOKABLE QString rawHistory() const { return QString::fromUtf8(m_client->rawHistory()); }
     double duplicateCount() const { return double(m_client->duplicateCount()); }
     double gapCount() const { return double(m_client->gapCount()); }
     int serverReconnectionTime() const { return m_client->serverReconnectionTime(); }
@@ -199,6 +217,7 @@ Q_SIGNALS:
     void lastEventIdSettingsKeyChanged();
     void duplicateWindowChanged();
     void sequenceFieldChanged();
+    void rawHistorySizeChanged();
     void stateChanged();
     void waitingForConnectionChanged();
     void lastEventIdChanged();

@@ -275,6 +275,24 @@ TestCase {
         compare(server.hasHeader(1, "Last-Event-ID"), false)
     }
 
+    function test_metrics() {
+        server.enqueueEvents("data: one\n\n", true)
+        const s = createTemporaryObject(sourceComponent, tc, {
+            url: server.url("/m"), rawHistorySize: 6
+        })
+        compare(s.timeToFirstByte, -1)
+        compare(s.rawHistorySize, 6)
+        s.open()
+        tryCompare(s, "eventCount", 1, timeout)
+        verify(s.timeToFirstByte >= 0)
+        verify(s.timeToFirstEvent >= s.timeToFirstByte)
+        compare(s.reconnectCount, 0)
+        verify(s.downtime >= 0)
+        verify(s.eventsPerSecond >= 0)
+        verify(s.bytesPerSecond >= 0)
+        compare(s.rawHistory(), " one\n\n") // the last 6 bytes
+    }
+
     function test_methodAndBody() {
         server.enqueueEvents("data: a\n\n", true)
         server.enqueueEvents("data: b\n\n", true)
