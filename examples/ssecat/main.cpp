@@ -75,6 +75,28 @@ void printRaw(const QByteArray &line)
     std::fflush(stderr);
 }
 
+// How much of the stream -v keeps, to show what came before an event too large.
+constexpr int RawHistoryBytes = 256;
+
+// Bytes as a C string literal would hold them: printable ASCII as is, the rest escaped.
+QByteArray escaped(const QByteArray &bytes)
+{
+    QByteArray out;
+    for (const char c : bytes) {
+        if (c == '\n')
+            out += "\\n";
+        else if (c == '\r')
+            out += "\\r";
+        else if (c == '\\' || c == '"')
+            out += QByteArray("\\") + c;
+        else if (c >= 0x20 && c < 0x7f)
+            out += c;
+        else
+            out += "\\x" + QByteArray::number(uchar(c), 16).rightJustified(2, '0');
+    }
+    return '"' + out + '"';
+}
+
 // Exit status when stdout is closed: a shell's status for a writer ended by SIGPIPE.
 constexpr int StdoutClosedStatus = 128 + SIGPIPE;
 
@@ -134,6 +156,10 @@ int main(int argc, char *argv[])
     client.setRetryAnyMethod(o.retryAnyMethod);
     client.setIdleTimeout(o.idleTimeoutMs);
     client.setConnectTimeout(o.connectTimeoutMs);
+    if (o.maxEventSize > 0)
+        client.setMaxEventSize(o.maxEventSize);
+    if (o.verbose)
+        client.setRawHistorySize(RawHistoryBytes); // what a stream said before an error
     client.setIgnoreSslErrors(o.insecure);
     if (!o.caCertFile.isEmpty()) {
         const QList<QSslCertificate> certs = QSslCertificate::fromPath(o.caCertFile);
@@ -244,6 +270,11 @@ int main(int argc, char *argv[])
                              .arg(QLatin1String(
                                           QMetaEnum::fromType<SseClient::Error>().valueToKey(e)),
                                   client.errorString()));
+            if (e == SseClient::EventTooLargeError) {
+                printErr(QStringLiteral("the last %1 bytes received: %2")
+                                 .arg(client.rawHistory().size())
+                                 .arg(QString::fromLatin1(escaped(client.rawHistory()))));
+            }
         });
         QObject::connect(&client, &SseClient::serverReconnectionTimeChanged, &app, [](int ms) {
             if (ms >= 0)

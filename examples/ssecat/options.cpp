@@ -36,6 +36,8 @@ Options:
   --idle-timeout SEC          nothing (not even a comment) for SEC seconds = the stream ended
   --connect-timeout SEC       an attempt without a response within SEC seconds fails (and is
                               retried); default 30, 0 = no limit
+  --max-event-size BYTES      the largest event (and line) accepted (default 16 MiB); a larger
+                              one drops the stream with an error and it is retried
   -q, --quiet                 print no events; at exit one line on stderr:
                               events=N bytes=M seconds=S  (M = body bytes fed to the parser);
                               no reconnect lines (as -s), so that a success leaves that line alone
@@ -46,7 +48,8 @@ Options:
                               URL and headers ("> ..." lines) and each response's (as -i), on
                               stderr; credentials are masked: Authorization shows its scheme
                               only, Cookie and headers named like a key, token, secret or
-                              password show ****, a URL's password shows ****
+                              password show ****, a URL's password shows ****; after an event
+                              too large, the last 256 bytes received (escaped)
   -k, --insecure              accept any TLS certificate
   --cacert FILE               trust the CA certificates in FILE
   -h, --help                  usage
@@ -259,6 +262,10 @@ std::optional<SseCatOptions> parseSseCatOptions(const QStringList &args, QString
                 *error = QStringLiteral("--state-file: empty file name");
                 return std::nullopt;
             }
+        } else if ((len = matches(arg, nullptr, "--max-event-size"))) {
+            if (!p.value(arg, len, &v) || !p.integer(QStringLiteral("--max-event-size"), v, 1, &n))
+                return std::nullopt;
+            o.maxEventSize = n;
         } else if ((len = matches(arg, nullptr, "--cacert"))) {
             if (!p.value(arg, len, &o.caCertFile))
                 return std::nullopt;

@@ -27,6 +27,7 @@ struct SseCatOptions
     qint64 maxTimeMs = -1;
     int idleTimeoutMs = 0;
     int connectTimeoutMs = 30000; // SseClient's default
+    qint64 maxEventSize = -1; // -1: SseClient's default
     bool quiet = false;
     bool silent = false;
     bool include = false;

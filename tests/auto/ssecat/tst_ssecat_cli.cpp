@@ -36,6 +36,7 @@ void tst_SseCatCli::usageErrors_data()
     QTest::newRow("--max-time abc") << QStringList {u"--max-time"_s, u"abc"_s, url};
     QTest::newRow("--max-time negative") << QStringList {u"--max-time"_s, u"-1"_s, url};
     QTest::newRow("--idle-timeout abc") << QStringList {u"--idle-timeout"_s, u"abc"_s, url};
+    QTest::newRow("--max-event-size 0") << QStringList {u"--max-event-size"_s, u"0"_s, url};
     QTest::newRow("--connect-timeout abc") << QStringList {u"--connect-timeout"_s, u"abc"_s, url};
     QTest::newRow("--connect-timeout negative")
             << QStringList {u"--connect-timeout"_s, u"-2"_s, url};
@@ -107,6 +108,7 @@ void tst_SseCatCli::help()
             "--max-time",
             "--idle-timeout",
             "--connect-timeout",
+            "--max-event-size",
             "-q",
             "--quiet",
             "-s",

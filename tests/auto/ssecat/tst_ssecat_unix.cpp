@@ -22,6 +22,7 @@ private Q_SLOTS:
     void headersShown_data();
     void headersShown();
     void stateFileResumesAcrossRuns();
+    void eventTooLargeShowsWhatCame();
 };
 
 void tst_SseCatUnix::stdoutClosed_data()
@@ -276,6 +277,25 @@ void tst_SseCatUnix::stateFileResumesAcrossRuns()
     QCOMPARE(server.requests().at(1).header("Last-Event-ID"), "3"); // the file won
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), QByteArray("4\n"));
+}
+
+// --max-event-size, and -v showing what the stream said before an event too large (escaped).
+void tst_SseCatUnix::eventTooLargeShowsWhatCame()
+{
+    Server server;
+    QVERIFY(server.listen());
+    server.enqueue(
+            stream().send("data: small\r\n\ndata: " + QByteArray(100, 'x') + "\n\n").holdOpen());
+    SseCat cat({u"-v"_s, u"--max-event-size"_s, u"32"_s, u"--max-retries"_s, u"0"_s,
+                server.url().toString()});
+    VERIFY_EXIT(cat, 1);
+    QList<Event> events;
+    PARSE_EVENTS(cat, events);
+    QCOMPARE(datas(events), QStringList {u"small"_s});
+    QVERIFY2(cat.err.contains("error EventTooLargeError"), cat.describe().constData());
+    QVERIFY2(cat.err.contains("ssecat: the last "), cat.describe().constData());
+    QVERIFY2(cat.err.contains("bytes received: \"data: small\\r\\n\\ndata: xxx"),
+             cat.describe().constData());
 }
 
 QTEST_MAIN(tst_SseCatUnix)
