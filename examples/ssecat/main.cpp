@@ -4,6 +4,7 @@
 #include "ssejsonline.h"
 
 #include <QtSse/SseClient>
+#include <QtSse/SseRequest>
 
 #include <QtCore/qcoreapplication.h>
 #include <QtCore/qdeadlinetimer.h>
@@ -193,7 +194,11 @@ int main(int argc, char *argv[])
     };
 
     QByteArray line;
-    QString writtenId = o.lastEventId; // of the last event handed to stdout
+    QString writtenId; // of the last event handed to stdout
+    QObject::connect(&client, &SseClient::aboutToStartAttempt, &app, [&](SseRequest *request) {
+        if (request->attempt() == 0) // where this run starts: --last-event-id or --state-file
+            writtenId = request->lastEventId();
+    });
     QObject::connect(&client, &SseClient::eventReceived, &app, [&](const SseEvent &event) {
         if (finished)
             return;
