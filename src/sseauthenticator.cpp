@@ -24,7 +24,12 @@ SseAuthenticator::SseAuthenticator(QObject *client)
 {
 }
 
-SseAuthenticator::~SseAuthenticator() = default;
+SseAuthenticator::~SseAuthenticator()
+{
+    // Deleted (by the application) while its answer is awaited: no answer will come.
+    if (d->asking && d->answer == SseAuthenticatorPrivate::Answer::Deferred && d->answered)
+        d->answered();
+}
 
 int SseAuthenticator::httpStatus() const
 {
@@ -113,6 +118,7 @@ bool SseClientPrivate::askForCredentials(const Verdict &verdict)
         qCDebug(lcSseConnection) << "401: waiting for the application's credentials";
         // Waiting holds no connection: other streams to the origin may use the slot meanwhile.
         lease.release();
+        awaitingCredentials = true;
         if (connectTimeout > 0)
             arm(authTimer, connectTimeout);
         return true;
@@ -126,14 +132,16 @@ bool SseClientPrivate::askForCredentials(const Verdict &verdict)
 
 void SseClientPrivate::onCredentialsAnswered()
 {
-    if (!authenticator || !authenticator->d->asking || state != SseClient::Connecting)
+    if (!std::exchange(awaitingCredentials, false) || state != SseClient::Connecting)
         return;
     authTimer.stop();
-    if (authenticator->d->answer == SseAuthenticatorPrivate::Answer::Retry) {
+    // (The application may have deleted the authenticator meanwhile: then no answer came.)
+    if (authenticator && authenticator->d->answer == SseAuthenticatorPrivate::Answer::Retry) {
         retryWithCredentials();
         return;
     }
-    authenticator->d->asking = false; // abandoned, or no answer in time
+    if (authenticator)
+        authenticator->d->asking = false; // abandoned, or no answer in time
     authRetried = true; // the 401 stands now, not asked about again
     applyVerdict(authVerdict);
 }
@@ -141,6 +149,7 @@ void SseClientPrivate::onCredentialsAnswered()
 void SseClientPrivate::dropQuestion()
 {
     authTimer.stop();
+    awaitingCredentials = false;
     if (authenticator)
         authenticator->d->asking = false;
 }

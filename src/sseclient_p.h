@@ -175,7 +175,8 @@ public:
     // A child, made at the first 401 asked about; guarded, as the application may delete it.
     QPointer<SseAuthenticator> authenticator;
     QtSsePrivate::Verdict authVerdict; // the 401 that waits for its answer
-    bool authRetried = false; // the retry after a 401 went out; reset when a stream opens
+    bool authRetried = false; // the retry after a 401 went out; reset by another outcome
+    bool awaitingCredentials = false; // a deferred answer to a 401 is awaited (authTimer)
     // Its slot in the connection pool: taken when a request is sent, given back when the client
     // stops (Reconnecting, Closed, Failed) or is destroyed. Redirects keep it if they can.
     QtSsePrivate::PoolLease lease {q_ptr, [this] { onConnectionGranted(); }};

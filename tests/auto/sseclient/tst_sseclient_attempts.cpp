@@ -28,6 +28,7 @@ private Q_SLOTS:
     void credentialRefresh_data();
     void credentialRefresh();
     void closeWhileAsking();
+    void authenticatorDeletedWhileAsking();
     void persistentResume();
     void persistentResumeSettings();
     void duplicatesAndGaps();
@@ -263,6 +264,30 @@ void tst_SseClientAttempts::closeWhileAsking()
     QVERIFY(!f.requestSpy.wait(Quiet));
     QCOMPARE(f.server.requestCount(), 1);
     QCOMPARE(f.client.state(), SseClient::Closed);
+}
+
+// A careless application deletes the authenticator instead of answering: the 401 stands at
+// once (no answer can come), even without a connect timeout to end the wait.
+void tst_SseClientAttempts::authenticatorDeletedWhileAsking()
+{
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.setHandler([](const Request &) { return Response::status(401, "no"); });
+    f.client.setConnectTimeout(0);
+    connect(&f.client, &SseClient::authenticationRequired, this, [](SseAuthenticator *auth) {
+        auth->defer();
+        auth->deleteLater();
+    });
+    f.client.open();
+    TRY_COMPARE(f.client.state(), SseClient::Failed);
+    QCOMPARE(f.client.httpStatus(), 401);
+    QCOMPARE(f.errorSpy.size(), 1);
+    // A later 401 (after open()) is asked about again, with a new authenticator.
+    int asked = 0;
+    connect(&f.client, &SseClient::authenticationRequired, this, [&] { ++asked; });
+    f.client.open();
+    TRY_COMPARE(f.client.state(), SseClient::Failed);
+    QCOMPARE(asked, 1);
 }
 
 // 2,000 events with ids arrive: the storage is written a few times (batched, at most once a
