@@ -2,6 +2,7 @@
 #include "ssemetrics_p.h"
 
 #include <limits>
+#include <utility>
 
 namespace QtSsePrivate {
 
@@ -29,7 +30,7 @@ void StreamMetrics::reset()
     m_downtime = 0;
     m_downSince = -1;
     m_bucketStart = now();
-    m_events = m_bytes = m_previousEvents = m_previousBytes = 0;
+    m_events = m_bytes = m_previousEvents = m_previousBytes = m_unflushedEvents = 0;
     m_history.clear();
 }
 
@@ -45,13 +46,9 @@ void StreamMetrics::responseHead()
         m_ttfb = int(qMin<qint64>(now() - m_requestAt, std::numeric_limits<int>::max()));
 }
 
-void StreamMetrics::eventDelivered()
+void StreamMetrics::firstEvent()
 {
-    const qint64 at = now();
-    if (m_requestAt >= 0 && m_ttfe < 0)
-        m_ttfe = int(qMin<qint64>(at - m_requestAt, std::numeric_limits<int>::max()));
-    roll(at);
-    ++m_events;
+    m_ttfe = int(qMin<qint64>(now() - m_requestAt, std::numeric_limits<int>::max()));
 }
 
 void StreamMetrics::bytesReceived(QByteArrayView bytes)
@@ -89,6 +86,8 @@ qint64 StreamMetrics::downtime() const
 
 void StreamMetrics::roll(qint64 at) const
 {
+    // Events delivered since the last roll arrived in the current bucket (rolls come per read).
+    m_events += std::exchange(m_unflushedEvents, 0);
     const qint64 seconds = (at - m_bucketStart) / 1000;
     if (seconds <= 0)
         return;

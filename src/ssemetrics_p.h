@@ -27,7 +27,15 @@ public:
     void reset(); // open(): from zero
     void requestSent(); // an attempt's request went out: the times start
     void responseHead(); // its head arrived
-    void eventDelivered();
+    // Per event, so without a clock read (the hot path): counted into the rates at the next
+    // flushEvents() (the client calls it once per read) or read of a rate.
+    void eventDelivered()
+    {
+        if (m_ttfe < 0 && m_requestAt >= 0)
+            firstEvent();
+        ++m_unflushedEvents;
+    }
+    void flushEvents() { roll(now()); }
     void bytesReceived(QByteArrayView bytes);
     void reconnectScheduled() { ++m_reconnects; }
     // Whether the client is trying without a stream (Connecting, Reconnecting): the downtime
@@ -47,7 +55,8 @@ public:
 
 private:
     qint64 now() const;
-    void roll(qint64 at) const; // moves the per-second buckets on to at
+    void firstEvent();
+    void roll(qint64 at) const; // counts unflushed events, moves the buckets on to at
 
     std::function<qint64()> m_now;
     QElapsedTimer m_clock;
@@ -59,6 +68,7 @@ private:
     qint64 m_downSince = -1;
     // Buckets of whole seconds: the current one fills, the previous one is reported.
     mutable qint64 m_bucketStart = 0;
+    mutable qint64 m_unflushedEvents = 0; // delivered since the last roll()
     mutable qint64 m_events = 0, m_bytes = 0;
     mutable qint64 m_previousEvents = 0, m_previousBytes = 0;
     qsizetype m_historySize = 0;

@@ -83,6 +83,7 @@ void SseClientPrivate::onReadyRead()
     if (!alive)
         return; // the client was destroyed from a slot
     alivePtr = nullptr;
+    metrics.flushEvents(); // this read's events, into the rates (one clock read per read)
     if (std::exchange(readDeferred, false) || (reply == current && reply->bytesAvailable() > 0))
         QMetaObject::invokeMethod(
                 q, [this] { resumeReading(); }, Qt::QueuedConnection);
