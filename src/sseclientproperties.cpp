@@ -57,10 +57,7 @@ void SseClient::setRawHeaders(const QList<std::pair<QByteArray, QByteArray>> &he
 void SseClient::setRawHeader(const QByteArray &name, const QByteArray &value)
 {
     Q_D(SseClient);
-    d->headers.removeIf(
-            [&name](const auto &h) { return h.first.compare(name, Qt::CaseInsensitive) == 0; });
-    if (!value.isEmpty())
-        d->headers.append({name, value});
+    QtSsePrivate::setRawHeader(d->headers, name, value);
 }
 
 QString SseClient::lastEventId() const

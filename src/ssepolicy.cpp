@@ -207,6 +207,15 @@ bool breaksHeader(QByteArrayView bytes)
     return bytes.contains('\r') || bytes.contains('\n') || bytes.contains('\0');
 }
 
+void setRawHeader(QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &name,
+                  const QByteArray &value)
+{
+    headers.removeIf(
+            [&name](const auto &h) { return h.first.compare(name, Qt::CaseInsensitive) == 0; });
+    if (!value.isEmpty())
+        headers.append({name, value});
+}
+
 void RetryState::setReconnectionTime(qint64 ms)
 {
     m_reconnectionTime = qMax<qint64>(0, ms);

@@ -89,6 +89,10 @@ constexpr qint64 ShortStreamMs = 1000;
 // CR, LF or NUL in a header name or value would end it early: Qt 6.4 writes them as they are,
 // so a value with "\r\n" adds request headers of its own (header injection).
 QTSSE_EXPORT bool breaksHeader(QByteArrayView bytes);
+// A header list's setRawHeader(): replaces a header of that name (any case); an empty value
+// removes it (SseClient's and SseRequest's).
+QTSSE_EXPORT void setRawHeader(QList<std::pair<QByteArray, QByteArray>> &headers,
+                               const QByteArray &name, const QByteArray &value);
 
 // Where reconnecting stands: the counters, the reconnection times, and what comes next after an
 // attempt fails or a stream ends. The client asks it and says what changed (reconnectAttempt,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "sserequest.h"
 #include "sserequest_p.h"
+#include "ssepolicy_p.h"
 
 SseRequest::SseRequest() : d(new SseRequestPrivate) { }
 
@@ -48,10 +49,7 @@ QList<std::pair<QByteArray, QByteArray>> SseRequest::rawHeaders() const
 
 void SseRequest::setRawHeader(const QByteArray &name, const QByteArray &value)
 {
-    d->headers.removeIf(
-            [&name](const auto &h) { return h.first.compare(name, Qt::CaseInsensitive) == 0; });
-    if (!value.isEmpty())
-        d->headers.append({name, value});
+    QtSsePrivate::setRawHeader(d->headers, name, value);
 }
 
 QString SseRequest::lastEventId() const
