@@ -88,6 +88,10 @@ SseSource::SseSource(QObject *parent) : QObject(parent), m_client(new SseClient(
     connect(c, &SseClient::httpProtocolChanged, this, &SseSource::httpProtocolChanged);
     connect(c, &SseClient::waitingForConnectionChanged, this,
             &SseSource::waitingForConnectionChanged);
+    connect(c, &SseClient::networkAwareChanged, this, &SseSource::networkAwareChanged);
+    connect(c, &SseClient::pauseWhenSuspendedChanged, this, &SseSource::pauseWhenSuspendedChanged);
+    connect(c, &SseClient::waitingForNetworkChanged, this, &SseSource::waitingForNetworkChanged);
+    connect(c, &SseClient::pausedChanged, this, &SseSource::pausedChanged);
     connect(c, &SseClient::reconnectAttemptChanged, this, &SseSource::reconnectAttemptChanged);
     connect(c, &SseClient::nextRetryTimeChanged, this, &SseSource::nextRetryTimeChanged);
     connect(c, &SseClient::openedTimeChanged, this, &SseSource::openedTimeChanged);

@@ -60,6 +60,12 @@ class SseSource : public QObject, public QQmlParserStatus
     Q_PROPERTY(ReadyState readyState READ readyState NOTIFY stateChanged)
     Q_PROPERTY(bool waitingForConnection READ isWaitingForConnection NOTIFY
                        waitingForConnectionChanged)
+    Q_PROPERTY(
+            bool networkAware READ isNetworkAware WRITE setNetworkAware NOTIFY networkAwareChanged)
+    Q_PROPERTY(bool pauseWhenSuspended READ pauseWhenSuspended WRITE setPauseWhenSuspended NOTIFY
+                       pauseWhenSuspendedChanged)
+    Q_PROPERTY(bool waitingForNetwork READ isWaitingForNetwork NOTIFY waitingForNetworkChanged)
+    Q_PROPERTY(bool paused READ isPaused NOTIFY pausedChanged)
     Q_PROPERTY(QString lastEventId READ lastEventId NOTIFY lastEventIdChanged)
     Q_PROPERTY(int reconnectAttempt READ reconnectAttempt NOTIFY reconnectAttemptChanged)
     Q_PROPERTY(QDateTime nextRetryTime READ nextRetryTime NOTIFY nextRetryTimeChanged)
@@ -154,6 +160,12 @@ public:
     State state() const { return State(m_client->state()); }
     ReadyState readyState() const { return ReadyState(m_client->readyState()); }
     bool isWaitingForConnection() const { return m_client->isWaitingForConnection(); }
+    bool isNetworkAware() const { return m_client->isNetworkAware(); }
+    void setNetworkAware(bool on) { m_client->setNetworkAware(on); }
+    bool pauseWhenSuspended() const { return m_client->pauseWhenSuspended(); }
+    void setPauseWhenSuspended(bool on) { m_client->setPauseWhenSuspended(on); }
+    bool isWaitingForNetwork() const { return m_client->isWaitingForNetwork(); }
+    bool isPaused() const { return m_client->isPaused(); }
     QString lastEventId() const { return m_client->lastEventId(); }
     int reconnectAttempt() const { return m_client->reconnectAttempt(); }
     QDateTime nextRetryTime() const { return m_client->nextRetryTime(); }
@@ -220,6 +232,10 @@ Q_SIGNALS:
     void rawHistorySizeChanged();
     void stateChanged();
     void waitingForConnectionChanged();
+    void networkAwareChanged();
+    void pauseWhenSuspendedChanged();
+    void waitingForNetworkChanged();
+    void pausedChanged();
     void lastEventIdChanged();
     void reconnectAttemptChanged();
     void nextRetryTimeChanged();

@@ -88,12 +88,14 @@ QString SseClientPrivate::proxyDescription()
     return QStringLiteral(" (through the proxy %1:%2)").arg(proxy.hostName()).arg(proxy.port());
 }
 
-void SseClientPrivate::startRequest()
+void SseClientPrivate::startRequest(bool mayHold)
 {
     Q_Q(SseClient);
     ++epoch; // a new attempt: a transition still running in a caller must stop
     retryTimer.stop();
     dropQuestion();
+    if (mayHold && holdAttempt())
+        return; // the network is down: onReachabilityChanged() starts it when it returns
     const SseInterrupted interrupted(this);
     setNextRetryTime(QDateTime());
     if (interrupted)
@@ -601,6 +603,8 @@ void SseClientPrivate::proceed(const QtSsePrivate::RetryState::Next &next)
     setState(SseClient::Reconnecting);
     if (interrupted || state != SseClient::Reconnecting)
         return;
+    if (holdAttempt())
+        return; // no retry while the network is down: it comes when the network does
     qCDebug(lcSsePolicy) << "attempt" << next.attempt << "in" << delayMs << "ms";
     arm(retryTimer, delayMs);
     Q_EMIT q->reconnectScheduled(next.attempt, delayMs);

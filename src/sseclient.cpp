@@ -182,6 +182,7 @@ void SseClient::open()
                 d->savedLastEventId = stored;
         }
     }
+    d->watchReachability();
     d->resumeCheck.reset();
     d->metrics.reset();
     const bool counted =
@@ -239,5 +240,9 @@ void SseClient::reconnectNow()
         if (interrupted || d->state != Open)
             return;
     }
-    d->startRequest();
+    // Whatever the network seems to be: the application knows better (or wants to see).
+    const SseInterrupted interrupted(d);
+    d->setHold(SseClientPrivate::Hold::None);
+    if (!interrupted)
+        d->startRequest(/*mayHold*/ false);
 }

@@ -24,6 +24,7 @@ QT_END_NAMESPACE
 class SseClientPrivate;
 class SseRequest;
 class SseAuthenticator;
+class SseReachability;
 
 class QTSSE_EXPORT SseClient : public QObject
 {
@@ -70,6 +71,12 @@ class QTSSE_EXPORT SseClient : public QObject
     Q_PROPERTY(ReadyState readyState READ readyState NOTIFY stateChanged)
     Q_PROPERTY(bool waitingForConnection READ isWaitingForConnection NOTIFY
                        waitingForConnectionChanged)
+    Q_PROPERTY(
+            bool networkAware READ isNetworkAware WRITE setNetworkAware NOTIFY networkAwareChanged)
+    Q_PROPERTY(bool pauseWhenSuspended READ pauseWhenSuspended WRITE setPauseWhenSuspended NOTIFY
+                       pauseWhenSuspendedChanged)
+    Q_PROPERTY(bool waitingForNetwork READ isWaitingForNetwork NOTIFY waitingForNetworkChanged)
+    Q_PROPERTY(bool paused READ isPaused NOTIFY pausedChanged)
     Q_PROPERTY(int reconnectAttempt READ reconnectAttempt NOTIFY reconnectAttemptChanged)
     Q_PROPERTY(QDateTime nextRetryTime READ nextRetryTime NOTIFY nextRetryTimeChanged)
     Q_PROPERTY(QDateTime openedTime READ openedTime NOTIFY openedTimeChanged)
@@ -222,6 +229,26 @@ public:
     QNetworkAccessManager *networkAccessManager() const;
     void setNetworkAccessManager(QNetworkAccessManager *manager);
 
+    // Network awareness. While the client's SseReachability says the network is down, no
+    // attempt is made (nor counted against maxRetries): the client waits, Connecting or
+    // Reconnecting, with isWaitingForNetwork() set; when the network returns it connects at once,
+    // its backoff reset. An open stream is left alone (its data says more than the system
+    // does). On by default, following SseReachability::system() (which says nothing of loopback
+    // hosts, and "unknown" when no backend loads); setReachability() gives a source of the
+    // application's own (nullptr: the system's again), setNetworkAware(false) switches it off.
+    // pauseWhenSuspended, opt-in: while the application is suspended (a mobile application in
+    // the background) the stream is closed and no attempt made (isPaused()); on its return the
+    // client reconnects at once, resuming from the last event ID. reconnectNow() connects
+    // whatever the source says.
+    bool isNetworkAware() const;
+    void setNetworkAware(bool enabled);
+    bool pauseWhenSuspended() const;
+    void setPauseWhenSuspended(bool enabled);
+    SseReachability *reachability() const;
+    void setReachability(SseReachability *source); // not owned
+    bool isWaitingForNetwork() const;
+    bool isPaused() const;
+
     State state() const;
     ReadyState readyState() const;
     // Connecting, but every connection the client may use to the host is busy: the request is
@@ -318,6 +345,10 @@ Q_SIGNALS:
     void sequenceFieldChanged(const QString &field);
     void rawHistorySizeChanged(int bytes);
     void waitingForConnectionChanged(bool waiting);
+    void networkAwareChanged(bool enabled);
+    void pauseWhenSuspendedChanged(bool enabled);
+    void waitingForNetworkChanged(bool waiting);
+    void pausedChanged(bool paused);
     void stateChanged(SseClient::State state);
     void reconnectAttemptChanged(int attempt);
     void nextRetryTimeChanged(const QDateTime &time);

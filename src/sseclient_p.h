@@ -11,6 +11,7 @@
 #include "sseparser.h"
 #include "ssepolicy_p.h"
 #include "sseresumecheck_p.h"
+#include "ssereachability.h"
 #include "ssemetrics_p.h"
 
 #include <QtCore/qhash.h>
@@ -78,7 +79,8 @@ public:
     ~SseClientPrivate();
 
     // One attempt's life (sseattempt.cpp): request -> response -> stream -> end -> next attempt.
-    void startRequest(); // a new attempt, at the configured request
+    // A new attempt, at the configured request; held back (holdAttempt()) unless !mayHold.
+    void startRequest(bool mayHold = true);
     void sendRequest(); // one hop of it (redirects send again), once the pool gives a slot
     void sendNow();
     QString proxyDescription(); // " (through the proxy host:port, ...)", or empty
@@ -120,6 +122,15 @@ public:
     // Forgets the channels whose listeners are all gone (disconnected, or their context
     // destroyed); deleted later, as one of them may be emitting.
     void dropUnusedChannels();
+
+    // Network awareness (ssenetworkwait.cpp): attempts held while the network is down or the
+    // application suspended.
+    enum class Hold { None, Network, Suspended };
+    Hold holdReason() const;
+    bool holdAttempt(); // at an attempt's start: true if held (or a slot took over)
+    void watchReachability(); // follows the source in force (at open() and when it changes)
+    void onReachabilityChanged();
+    void setHold(Hold hold);
 
     // Its slot in the thread's connection pool (sseconnectionslot.cpp).
     QNetworkAccessManager *manager();
@@ -166,6 +177,13 @@ public:
     bool storageLoaded = false; // open() took the stored ID (once per setLastEventIdStorage())
     QtSsePrivate::ResumeCheck resumeCheck; // duplicates and gaps (opt-in)
     QtSsePrivate::StreamMetrics metrics;
+    bool networkAware = true;
+    bool pauseWhenSuspended = false;
+    QPointer<SseReachability> userReachability; // setReachability()
+    bool hasUserReachability = false; // set, even if destroyed since
+    QPointer<SseReachability> watchedReachability; // the source followed
+    QList<QMetaObject::Connection> reachabilityConnections;
+    Hold hold = Hold::None;
 
     // the current attempt
     QtSsePrivate::RedirectState request; // where it goes, how, with what (after redirects)

@@ -373,6 +373,8 @@ void SseClientPrivate::setState(SseClient::State s)
     Q_EMIT q->stateChanged(s);
     if (wasWaiting && !interrupted)
         Q_EMIT q->waitingForConnectionChanged(false);
+    if ((s == SseClient::Closed || s == SseClient::Failed || s == SseClient::Open) && !interrupted)
+        setHold(Hold::None); // (close(), reconnectNow())
 }
 
 void SseClientPrivate::setWaitingForConnection(bool waiting)

@@ -238,6 +238,11 @@ void RetryState::reset()
     setServerReconnectionTime(-1);
 }
 
+void RetryState::resetBackoff()
+{
+    m_attempt = m_failures = 0;
+}
+
 void RetryState::streamOpened()
 {
     m_attemptBeforeOpen = std::exchange(m_attempt, 0);

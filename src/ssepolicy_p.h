@@ -130,6 +130,9 @@ public:
 
     // open(): a new session, counters from zero, the server's retry: forgotten.
     void reset();
+    // The network returned after the client waited for it: the next attempt comes at once,
+    // its counters from zero (the server's retry: stays).
+    void resetBackoff();
     // A stream opened: the counters restart, remembered in case the stream proves a failure.
     void streamOpened();
     // The stream that opened counts as an attempt that failed (the server's fault, such as an

@@ -45,6 +45,8 @@ QString runStep(RetryState &retry, const QString &step, QByteArrayView method)
             retry.revertOpen();
         else if (op == u"reset")
             retry.reset();
+        else if (op == u"network-back")
+            retry.resetBackoff();
         else
             qFatal("unknown step %s", qPrintable(step));
         return u"-"_s;
@@ -146,6 +148,13 @@ void tst_SsePolicyState::retry_data()
             << QStringList {u"fail"_s, u"fail"_s, u"open"_s, u"revert"_s, u"fail"_s, u"fail"_s}
             << QStringList {u"reconnect 100 #1"_s, u"reconnect 200 #2"_s, u"-"_s, u"-"_s,
                             u"reconnect 400 #3"_s, u"giveup #3"_s};
+    // The network returned: the backoff and the count restart, the server's retry: stays.
+    QTest::newRow("the network returns")
+            << QByteArray("GET") << 2 << false
+            << QStringList {u"fail"_s, u"fail"_s, u"network-back"_s,
+                            u"fail"_s, u"fail"_s, u"fail"_s}
+            << QStringList {u"reconnect 100 #1"_s, u"reconnect 200 #2"_s, u"-"_s,
+                            u"reconnect 100 #1"_s, u"reconnect 200 #2"_s, u"giveup #2"_s};
     QTest::newRow("open() resets")
             << QByteArray("GET") << 2 << false
             << QStringList {u"fail"_s, u"fail"_s, u"reset"_s, u"fail"_s, u"fail"_s}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// SseReachability::system(): one per process, its network from QNetworkInformation (a backend
+// picked by feature; none is "unknown", never "offline"), loopback hosts never waiting for it,
+// and its application state from QGuiApplication's applicationStateChanged().
+#include "sseclienttest.h"
+
+#include <QtSse/SseReachability>
+
+#include <QtGui/qguiapplication.h>
+#include <QtNetwork/qnetworkinformation.h>
+
+class tst_SseReachabilitySystem : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void oneFollowingQt();
+    void loopbackNeverWaits_data();
+    void loopbackNeverWaits();
+    void applicationState_data();
+    void applicationState();
+};
+
+void tst_SseReachabilitySystem::oneFollowingQt()
+{
+    SseReachability *system = SseReachability::system();
+    QVERIFY(system);
+    QCOMPARE(SseReachability::system(), system);
+    QVERIFY(system->isSystem());
+    QCOMPARE(system->parent(), QCoreApplication::instance());
+    QVERIFY(!SseReachability().isSystem());
+    SseClient client;
+    QCOMPARE(client.reachability(), system); // the default
+    QVERIFY(client.isNetworkAware());
+
+    SseReachability::Network expected = SseReachability::NetworkUnknown;
+    const QNetworkInformation *info = QNetworkInformation::instance();
+    if (info && info->supports(QNetworkInformation::Feature::Reachability)) {
+        qInfo() << "backend" << info->backendName() << info->reachability();
+        switch (info->reachability()) {
+        case QNetworkInformation::Reachability::Unknown:
+            break;
+        case QNetworkInformation::Reachability::Disconnected:
+            expected = SseReachability::NetworkOffline;
+            break;
+        default:
+            expected = SseReachability::NetworkOnline;
+        }
+    } else {
+        qInfo() << "no backend with reachability among" << QNetworkInformation::availableBackends();
+    }
+    QCOMPARE(system->network(), expected);
+}
+
+void tst_SseReachabilitySystem::loopbackNeverWaits_data()
+{
+    QTest::addColumn<QString>("host");
+    QTest::newRow("127.0.0.1") << u"127.0.0.1"_s;
+    QTest::newRow("localhost") << u"localhost"_s;
+}
+
+// The system's news is about the way out of the machine: a loopback server is there anyway.
+void tst_SseReachabilitySystem::loopbackNeverWaits()
+{
+    QFETCH(QString, host);
+    SseReachability *system = SseReachability::system();
+    const SseReachability::Network real = system->network();
+    const auto restore = qScopeGuard([&] { system->setNetwork(real); });
+    system->setNetwork(SseReachability::NetworkOffline);
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.setHandler([](const Request &) { return Response::sse().chunked().holdOpen(); });
+    QUrl url = f.client.url();
+    url.setHost(host);
+    f.client.setUrl(url);
+    f.client.open();
+    TRY_COMPARE(f.openedSpy.size(), 1);
+    QVERIFY(!f.client.isWaitingForNetwork());
+    f.client.close();
+}
+
+void tst_SseReachabilitySystem::applicationState_data()
+{
+    QTest::addColumn<Qt::ApplicationState>("state");
+    QTest::addColumn<bool>("pauses");
+    QTest::newRow("suspended") << Qt::ApplicationSuspended << true;
+    QTest::newRow("hidden") << Qt::ApplicationHidden << true;
+    QTest::newRow("inactive (a desktop window without focus)") << Qt::ApplicationInactive << false;
+}
+
+void tst_SseReachabilitySystem::applicationState()
+{
+    QFETCH(Qt::ApplicationState, state);
+    QFETCH(bool, pauses);
+    QVERIFY(qobject_cast<QGuiApplication *>(QCoreApplication::instance()));
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.setHandler([](const Request &) {
+        return Response::sse().chunked().send("id: 7\ndata: x\n\n").holdOpen();
+    });
+    f.client.setPauseWhenSuspended(true);
+    f.client.open();
+    TRY_COMPARE(f.eventSpy.size(), 1);
+    // What QGuiApplication emits when the platform says so (the offscreen platform never does).
+    const auto emitState = [](Qt::ApplicationState s) {
+        QVERIFY(QMetaObject::invokeMethod(qApp, "applicationStateChanged", Qt::DirectConnection,
+                                          Q_ARG(Qt::ApplicationState, s)));
+    };
+    emitState(state);
+    QCOMPARE(f.client.isPaused(), pauses);
+    QCOMPARE(f.client.state(), pauses ? SseClient::Reconnecting : SseClient::Open);
+    emitState(Qt::ApplicationActive);
+    QVERIFY(!f.client.isPaused());
+    if (pauses) {
+        TRY_COMPARE(f.eventSpy.size(), 2);
+        QCOMPARE(lastEventIds(f.server), QList<QByteArray> {"7"});
+    }
+    QCOMPARE(f.server.requestCount(), pauses ? 2 : 1);
+    f.client.close();
+}
+
+QTEST_MAIN(tst_SseReachabilitySystem)
+#include "tst_ssereachability_system.moc"
