@@ -188,9 +188,10 @@ public:
     // attempt's first request (a redirect goes where the server says, as it gives it).
     QString resumeQueryParameter() const;
     void setResumeQueryParameter(const QString &name);
-    // Resume verification, opt-in. duplicateWindow: the IDs of that many of the latest events
-    // (those with an id: field) are remembered, and an event whose ID is among them is a
-    // duplicate (a server that resumed one event too early): dropped, counted in
+    // Resume verification, opt-in. duplicateWindow: that many of the latest events (those with
+    // an id: field) are remembered, and the same event again (the same ID, type and data; a
+    // reused ID with new data is a new event) is a duplicate (a server that resumed one event
+    // too early): dropped, counted in
     // duplicateCount, and told by duplicateDropped() instead of eventReceived(). 0 (the
     // default) switches it off. sequenceField: where an event's sequence number is: "id" (its
     // id: field as an integer) or a top-level field of its JSON data (OpenAI's

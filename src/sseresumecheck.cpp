@@ -33,18 +33,18 @@ void ResumeCheck::reset()
     m_lastSequence = 0;
 }
 
-void ResumeCheck::remember(const QString &id)
+void ResumeCheck::remember(const Seen &event)
 {
     if (m_order.size() < m_window) {
-        m_order.append(id);
+        m_order.append(event);
     } else {
-        QString &oldest = m_order[m_next];
+        Seen &oldest = m_order[m_next];
         if (auto it = m_seen.find(oldest); it != m_seen.end() && --it.value() == 0)
             m_seen.erase(it);
-        oldest = id;
+        oldest = event;
         m_next = (m_next + 1) % m_window;
     }
-    ++m_seen[id];
+    ++m_seen[event];
 }
 
 static bool sequenceOf(const SseEvent &event, bool hasId, const QString &field, qint64 *value)
@@ -69,12 +69,12 @@ ResumeCheck::Result ResumeCheck::check(const SseEvent &event, bool hasId)
     Result r;
     // An empty id: field clears the ID (the standard): it names no event.
     if (m_window > 0 && hasId && !event.lastEventId().isEmpty()) {
-        const QString id = event.lastEventId();
-        if (m_seen.contains(id)) {
+        const Seen seen {event.lastEventId(), qHashMulti(0, event.type(), event.data())};
+        if (m_seen.contains(seen)) {
             r.duplicate = true;
             return r;
         }
-        remember(id);
+        remember(seen);
     }
     qint64 sequence = 0;
     if (m_sequenceField.isEmpty() || !sequenceOf(event, hasId, m_sequenceField, &sequence))

@@ -7,6 +7,11 @@
 // Resume verification, free of sockets so that it is tested exactly: is an event one the
 // client already dispatched (a duplicate, as a server that resumes one event too early sends
 // it), and does its sequence number jump (a gap: events lost between two streams)?
+//
+// A duplicate is the same event again: the same id, type and data. The id alone is not enough:
+// a server that restarts its numbering reuses ids for new events (nchan after a restart gives
+// "<second>:0", "<second>:1" ... again within the same second), and dropping those would lose
+// them. A replay that differs from the original is delivered twice rather than lost.
 
 #include "sseevent.h"
 
@@ -42,12 +47,25 @@ public:
     void reset();
 
 private:
-    void remember(const QString &id);
+    struct Seen
+    {
+        QString id;
+        size_t content; // a hash of the type and data
+        friend bool operator==(const Seen &a, const Seen &b)
+        {
+            return a.content == b.content && a.id == b.id;
+        }
+        friend size_t qHash(const Seen &s, size_t seed = 0)
+        {
+            return qHashMulti(seed, s.id, s.content);
+        }
+    };
+    void remember(const Seen &event);
 
     int m_window = 0;
     QString m_sequenceField;
-    QHash<QString, qsizetype> m_seen; // id -> how many times it is in m_order
-    QList<QString> m_order; // a ring of the latest ids, m_next the oldest once full
+    QHash<Seen, qsizetype> m_seen; // event -> how many times it is in m_order
+    QList<Seen> m_order; // a ring of the latest events, m_next the oldest once full
     qsizetype m_next = 0;
     bool m_haveSequence = false;
     qint64 m_lastSequence = 0;

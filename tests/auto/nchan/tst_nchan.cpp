@@ -103,6 +103,8 @@ private Q_SLOTS:
     void serverRestart_data();
     void serverRestart();
     void longOutage();
+    void duplicatesOfAnEarlyResume();
+    void restartVerified();
 
 private:
     std::unique_ptr<NginxFixture> m_nginx;
@@ -289,6 +291,71 @@ void tst_Nchan::longOutage()
     // The delays never exceeded the cap, and the outage was over at the next attempt.
     for (const int delay : sub.delays())
         QVERIFY(delay <= 400);
+}
+
+// Resume verification against nchan: a resume from an earlier id (as a server that resumes too
+// early sends it) replays events the client has: dropped and counted, never delivered twice.
+void tst_Nchan::duplicatesOfAnEarlyResume()
+{
+    Subscriber sub(*m_nginx, u"early"_s);
+    sub.client.setDuplicateWindow(100);
+    QSignalSpy duplicates(&sub.client, &SseClient::duplicateDropped);
+    sub.client.open();
+    TRY_COMPARE(sub.client.state(), SseClient::Open);
+    QStringList ids;
+    QVERIFY(m_nginx->publishBatch(u"early"_s, numbered("m", 3), &ids));
+    TRY_COMPARE(sub.data.size(), 3);
+
+    sub.client.setLastEventId(ids.at(0)); // nchan resends m1 and m2
+    sub.client.reconnectNow();
+    TRY_COMPARE(duplicates.size(), 2);
+    QCOMPARE(duplicates.at(0).at(0).value<SseEvent>().lastEventId(), ids.at(1));
+    QCOMPARE(duplicates.at(1).at(0).value<SseEvent>().data(), u"m2"_s);
+    QCOMPARE(sub.client.duplicateCount(), qint64(2));
+    QStringList fresh;
+    QVERIFY(m_nginx->publish(u"early"_s, "m3", &fresh));
+    TRY_COMPARE(sub.data.size(), 4);
+    QCOMPARE(sub.data, (QStringList {u"m0"_s, u"m1"_s, u"m2"_s, u"m3"_s}));
+    QCOMPARE(sub.ids, ids + fresh);
+    QCOMPARE(sub.client.duplicateCount(), qint64(2));
+}
+
+// A restart empties nchan and restarts its ids ("<second>:0" again): the new events are new
+// even where an id repeats (a duplicate is the same event, not the same id), and a message the
+// publisher lost while nginx was down is a gap in the sequence the data carries.
+void tst_Nchan::restartVerified()
+{
+    Subscriber sub(*m_nginx, u"verified"_s);
+    sub.client.setReconnectionTime(100);
+    sub.client.setMaxRetryDelay(400);
+    sub.client.setDuplicateWindow(100);
+    sub.client.setSequenceField(u"seq"_s);
+    QSignalSpy gaps(&sub.client, &SseClient::gapDetected);
+    sub.client.open();
+    TRY_COMPARE(sub.client.state(), SseClient::Open);
+    const auto message = [](int seq) -> QByteArray {
+        return "{\"seq\":" + QByteArray::number(seq) + '}';
+    };
+    QStringList before;
+    QVERIFY(m_nginx->publishBatch(u"verified"_s, {message(1), message(2), message(3)}, &before));
+    TRY_COMPARE(sub.data.size(), 3);
+
+    QVERIFY2(m_nginx->stop(), qPrintable(m_nginx->errorString()));
+    TRY_VERIFY(sub.retries.size() >= 2);
+    QVERIFY(!m_nginx->publish(u"verified"_s, message(4), nullptr, 5000)); // lost with nginx down
+    QVERIFY2(m_nginx->start(), qPrintable(m_nginx->errorString()));
+    TRY_COMPARE(sub.client.state(), SseClient::Open);
+    QStringList after;
+    QVERIFY(m_nginx->publishBatch(u"verified"_s, {message(5), message(6), message(1)}, &after));
+    TRY_COMPARE(sub.data.size(), 6);
+    qInfo() << "ids before" << before << "after" << after;
+    QCOMPARE(sub.client.duplicateCount(), qint64(0));
+    QCOMPARE(gaps.size(), 1);
+    QCOMPARE(gaps.at(0).at(0).toLongLong(), qint64(4)); // expected
+    QCOMPARE(gaps.at(0).at(1).toLongLong(), qint64(5)); // received
+    QCOMPARE(sub.client.gapCount(), qint64(1));
+    // The publisher starting its numbers again (seq 1) is no gap.
+    QCOMPARE(sub.data.last(), QString::fromUtf8(message(1)));
 }
 
 QTEST_MAIN(tst_Nchan)

@@ -391,6 +391,13 @@ void tst_SsePolicyState::resumeCheck_data()
                             << QByteArray("id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: "
                                           "c\n\nid: 1\ndata: a\n\nid: 3\ndata: c\n\n")
                             << QStringList {u"ok"_s, u"ok"_s, u"ok"_s, u"ok"_s, u"dup"_s};
+    // The same id for another event (a server that restarted its numbering, as nchan reuses
+    // "<second>:<n>" within a second): not a duplicate; nor another type with the same data.
+    QTest::newRow("reused id, new data")
+            << 16 << QString()
+            << QByteArray("id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 1\ndata: new\n\n"
+                          "event: other\nid: 2\ndata: b\n\nid: 2\ndata: b\n\n")
+            << QStringList {u"ok"_s, u"ok"_s, u"ok"_s, u"ok"_s, u"dup"_s};
     QTest::newRow("gap in ids") << 0 << u"id"_s
                                 << QByteArray("id: 4\ndata: a\n\nid: 5\ndata: b\n\n"
                                               "id: 9\ndata: c\n\nid: 10\ndata: d\n\n")
