@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 #include <string>
@@ -64,6 +65,7 @@ void serveConnection(int fd)
     }
     const long long count = queryValue(head, "n", 20000);
     const long long intervalNs = queryValue(head, "interval_us", 500) * 1000;
+    const long long batch = std::max(1LL, queryValue(head, "batch", 1)); // events per write
     static const char responseHead[] = "HTTP/1.1 200 OK\r\n"
                                        "Content-Type: text/event-stream\r\n"
                                        "Cache-Control: no-cache\r\n"
@@ -77,18 +79,26 @@ void serveConnection(int fd)
     ::clock_gettime(CLOCK_MONOTONIC, &next);
     next.tv_nsec += 200 * 1000 * 1000; // the client is open by then
     char event[256];
-    char chunk[300];
-    for (long long i = 0; i < count; ++i) {
+    std::string chunk;
+    for (long long i = 0; i < count;) {
         next.tv_nsec += long(intervalNs);
         next.tv_sec += next.tv_nsec / 1000000000;
         next.tv_nsec %= 1000000000;
         while (::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, nullptr) == EINTR) { }
         const long long stamp = PacedServer::nowNs();
-        const int eventSize =
-                std::snprintf(event, sizeof event, "data: %lld %lld %.*s\n\n", stamp, i, 40,
-                              "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
-        const int chunkSize = std::snprintf(chunk, sizeof chunk, "%x\r\n%s\r\n", eventSize, event);
-        if (!writeAll(fd, chunk, std::size_t(chunkSize))) {
+        std::string events;
+        for (long long b = 0; b < batch && i < count; ++b, ++i) {
+            const int eventSize =
+                    std::snprintf(event, sizeof event, "data: %lld %lld %.*s\n\n", stamp, i, 40,
+                                  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+            events.append(event, std::size_t(eventSize));
+        }
+        char size[32];
+        const int sizeLength = std::snprintf(size, sizeof size, "%zx\r\n", events.size());
+        chunk.assign(size, std::size_t(sizeLength));
+        chunk += events;
+        chunk += "\r\n";
+        if (!writeAll(fd, chunk.data(), chunk.size())) {
             ::close(fd);
             return;
         }

@@ -2,9 +2,10 @@
 // A minimal HTTP/1.1 event-stream server for bench_latency, on plain POSIX sockets so that its
 // timing does not depend on an event loop: one thread per connection writes events on a fixed
 // schedule (absolute CLOCK_MONOTONIC sleeps), each stamped with steady_clock right before its
-// write(). The request's query sets the schedule: GET /any?n=20000&interval_us=500.
+// write(). The request's query sets the schedule: GET /any?n=20000&interval_us=500&batch=1
+// (batch: events per write, all stamped at that write).
 // Each event: "data: <stamp ns> <sequence number> <padding>\n\n" (~64 bytes of data), one HTTP
-// chunk per event, TCP_NODELAY; the stream ends with the last chunk.
+// chunk per write, TCP_NODELAY; the stream ends with the last chunk.
 #ifndef QTSSE_BENCH_PACEDSERVER_H
 #define QTSSE_BENCH_PACEDSERVER_H
 

@@ -3,6 +3,7 @@
 
 #include "ssesource.h"
 
+#include <QtCore/qcoreevent.h>
 #include <QtCore/qdatetime.h>
 #include <QtQml/qqmlinfo.h>
 
@@ -28,10 +29,14 @@
     and \c model.id (Item has a \c data property and \c id is reserved), or via \c event.
 
     The model holds at most \c capacity rows: the oldest are dropped. Events are queued and
-    added once per event loop turn, with one rowsInserted (and at most one rowsRemoved, or a
-    single modelReset when a turn brings \c capacity events or more), so a stream of
-    thousands of events per second costs the view a few updates per frame, and memory stays
-    bounded by \c capacity rows plus at most \c capacity queued events.
+    added at most once per \c updateInterval (16 ms by default: a frame at 60 Hz; 0: every
+    event loop turn), with one rowsInserted and at most one rowsRemoved. When an update brings
+    \c capacity events or more, a full model changes its rows' data in place (one
+    dataChanged: a view keeps its delegates) and a model that was not full is reset. So a
+    stream of 100,000 events per second costs the view one update per frame, events that the
+    capacity drops before an update are never rows, and memory stays bounded by \c capacity
+    rows plus at most \c capacity queued events. An event after a quiet spell appears in the
+    next event loop turn.
 
     \c typeFilter, if not empty, keeps only events of these types; setting it also removes
     the rows it no longer accepts. \c latest is the newest row's event (a default sseEvent
@@ -61,6 +66,20 @@ qsizetype utf8Size(QStringView text)
 } // namespace
 
 SseEventModel::SseEventModel(QObject *parent) : QAbstractListModel(parent) { }
+
+void SseEventModel::setUpdateInterval(int milliseconds)
+{
+    milliseconds = qMax(0, milliseconds);
+    if (m_updateInterval == milliseconds)
+        return;
+    m_updateInterval = milliseconds;
+    if (m_flushTimer.isActive()) { // the pending events wait no longer than the new interval
+        m_flushTimer.stop();
+        m_flushQueued = true;
+        QMetaObject::invokeMethod(this, &SseEventModel::flush, Qt::QueuedConnection);
+    }
+    Q_EMIT updateIntervalChanged();
+}
 
 SseEventModel::~SseEventModel() = default;
 
@@ -178,15 +197,31 @@ void SseEventModel::append(const SseEvent &event)
     if (m_pending.size() >= m_capacity)
         m_pending.removeFirst(); // it would be dropped by this turn's later events anyway
     m_pending.append({event, QDateTime::currentMSecsSinceEpoch()});
-    if (!m_flushScheduled) {
-        m_flushScheduled = true;
+    if (m_flushQueued || m_flushTimer.isActive())
+        return;
+    // At most one update per interval; the first after a quiet spell in the next turn.
+    const qint64 since = m_sinceFlush.isValid() ? m_sinceFlush.elapsed() : m_updateInterval;
+    if (since >= m_updateInterval) {
+        m_flushQueued = true;
         QMetaObject::invokeMethod(this, &SseEventModel::flush, Qt::QueuedConnection);
+    } else {
+        m_flushTimer.start(int(m_updateInterval - since), Qt::PreciseTimer, this);
     }
+}
+
+void SseEventModel::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_flushTimer.timerId()) {
+        QAbstractListModel::timerEvent(event);
+        return;
+    }
+    flush();
 }
 
 void SseEventModel::clear()
 {
     m_pending.clear();
+    m_flushTimer.stop();
     if (m_count == 0)
         return;
     beginResetModel();
@@ -228,16 +263,24 @@ void SseEventModel::setRows(QList<Entry> rows)
     m_count = m_ring.size();
 }
 
-// One turn's events: at most one remove and one insert notification, or one reset.
+// The pending events: at most one remove and one insert notification, or one dataChanged
+// (full, and as many events as rows), or one reset.
 void SseEventModel::flush()
 {
-    m_flushScheduled = false;
+    m_flushQueued = false;
+    m_flushTimer.stop();
     if (m_pending.isEmpty())
         return;
+    m_sinceFlush.start();
     QList<Entry> batch = std::exchange(m_pending, {});
     const qsizetype before = m_count;
     const qsizetype n = batch.size(); // never more than m_capacity
-    if (n >= m_capacity) {
+    if (n >= m_capacity && m_count == m_capacity) {
+        // Every row shows another event, the count stays: the view rebinds the delegates it
+        // shows instead of destroying and creating them (a reset would).
+        setRows(std::move(batch));
+        Q_EMIT dataChanged(index(0), index(int(m_count - 1)));
+    } else if (n >= m_capacity) {
         beginResetModel();
         setRows(std::move(batch));
         endResetModel();

@@ -111,8 +111,10 @@ QMetaObject::Connection SseClient::addEventListenerImpl(const QString &type, con
     Q_D(SseClient);
     d->dropUnusedChannels();
     SseEventChannel *&channel = d->channels[type];
-    if (!channel)
+    if (!channel) {
         channel = new SseEventChannel(this);
+        d->channelsChanged();
+    }
     return connect(channel, &SseEventChannel::eventReceived, context ? context : this,
                    std::move(slot));
 }
@@ -120,7 +122,9 @@ QMetaObject::Connection SseClient::addEventListenerImpl(const QString &type, con
 /*! Removes every listener of events of \a type. */
 void SseClient::removeEventListener(const QString &type)
 {
-    if (SseEventChannel *channel = d_func()->channels.take(type)) {
+    Q_D(SseClient);
+    if (SseEventChannel *channel = d->channels.take(type)) {
+        d->channelsChanged();
         channel->disconnect(); // no event reaches them from now on, also not this one's rest
         channel->deleteLater(); // it may be emitting (called from one of its listeners)
     }

@@ -242,6 +242,17 @@ public:
     qint64 duplicateCount = 0;
     qint64 gapCount = 0;
     QHash<QString, SseEventChannel *> channels;
+    // The channel of the last event's type (nullptr: none listens), valid while
+    // cachedChannelType holds that type's very buffer: the parser hands consecutive events of
+    // one type the same string, so the common case costs a pointer compare, not a hash and a
+    // lookup per event.
+    QString cachedChannelType;
+    SseEventChannel *cachedChannel = nullptr;
+    void channelsChanged()
+    {
+        cachedChannelType = QString();
+        cachedChannel = nullptr;
+    }
 };
 
 // Taken before a transition emits a signal; true afterwards if a slot deleted the client or

@@ -174,13 +174,19 @@ void SseClientPrivate::handleEvent(const SseEvent &event)
     Q_EMIT q->eventReceived(event);
     if (!*alive || channels.isEmpty() || !streamOpen)
         return;
-    const auto it = channels.constFind(event.type());
-    if (it == channels.cend())
+    const QString &type = event.type();
+    if (type.constData() != cachedChannelType.constData() || type.size() != cachedChannelType.size()
+        || cachedChannelType.isNull()) {
+        cachedChannelType = type;
+        cachedChannel = channels.value(type);
+    }
+    SseEventChannel *const channel = cachedChannel;
+    if (!channel)
         return;
-    SseEventChannel *const channel = it.value();
     if (!channel->hasListeners()) {
-        channels.erase(it); // its last listener went (a destroyed context, a disconnect())
+        channels.remove(type); // its last listener went (a destroyed context, a disconnect())
         channel->deleteLater();
+        channelsChanged();
         return;
     }
     Q_EMIT channel->eventReceived(event);
@@ -215,6 +221,7 @@ void SseClientPrivate::dropUnusedChannels()
         } else {
             it.value()->deleteLater();
             it = channels.erase(it);
+            channelsChanged();
         }
     }
 }

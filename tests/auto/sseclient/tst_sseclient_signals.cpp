@@ -26,6 +26,7 @@ private Q_SLOTS:
     // 17. listeners
     void eventListeners();
     void listenerChannelsFreed();
+    void listenersChangeWithinOneType();
     // 18. comments
     void comments();
 };
@@ -287,6 +288,37 @@ void tst_SseClientSignals::listenerChannelsFreed()
     QCOMPARE(channels(), 1); // "c"
     f.client.removeEventListener(u"c"_s);
     QCOMPARE(channels(), 0);
+    f.client.close();
+}
+
+// Consecutive events of one type find their channel without a lookup (the parser hands them
+// the same type string): listeners that change between two of them must still be found.
+void tst_SseClientSignals::listenersChangeWithinOneType()
+{
+    SseClientFixture f;
+    QVERIFY(f.start());
+    QByteArray stream;
+    for (int i = 1; i <= 4; ++i)
+        stream += "event: price\ndata: " + QByteArray::number(i) + "\n\n";
+    f.server.enqueue(Response::sse().send(stream).holdOpen());
+    QObject context;
+    QStringList a, b, c;
+    QMetaObject::Connection bConnection;
+    f.client.addEventListener(u"price"_s, &context, [&](const SseEvent &e) {
+        a.append(e.data());
+        f.client.removeEventListener(u"price"_s); // the channel goes
+        bConnection = f.client.addEventListener(u"price"_s, &context, [&](const SseEvent &e) {
+            b.append(e.data());
+            QObject::disconnect(bConnection); // not through the client: the channel stays
+            f.client.addEventListener(u"price"_s, &context,
+                                      [&](const SseEvent &e) { c.append(e.data()); });
+        });
+    });
+    f.client.open();
+    TRY_COMPARE(c.size(), 2);
+    QCOMPARE(a, QStringList {u"1"_s});
+    QCOMPARE(b, QStringList {u"2"_s});
+    QCOMPARE(c, QStringList({u"3"_s, u"4"_s}));
     f.client.close();
 }
 

@@ -5,6 +5,8 @@
 
 #include <QtSse/sseclient.h>
 
+#include <QtCore/qelapsedtimer.h>
+#include <QtCore/qtimer.h>
 #include <QtTest/qabstractitemmodeltester.h>
 #include <QtTest/qsignalspy.h>
 #include <QtTest/qtest.h>
@@ -43,6 +45,8 @@ private Q_SLOTS:
     void typeFilter();
     void clearAndLatest();
     void source();
+    void updateInterval();
+    void atMostOneUpdatePerInterval();
 };
 
 void tst_SseEventModel::ring_data()
@@ -53,12 +57,15 @@ void tst_SseEventModel::ring_data()
     QTest::newRow("wrapping") << QList<int> {5, 2, 2, 2, 4, 1};
     QTest::newRow("a turn of exactly capacity") << QList<int> {2, 5, 3};
     QTest::newRow("a turn over capacity") << QList<int> {4, 12, 1};
+    // Full, then capacity events or more: the rows change in place (one dataChanged).
+    QTest::newRow("full, then a turn over capacity") << QList<int> {5, 7, 5, 1};
 }
 
 void tst_SseEventModel::ring()
 {
     QFETCH(QList<int>, turns);
     SseEventModel model;
+    model.setUpdateInterval(0); // every turn: the notifications per turn are what is checked
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setCapacity(5);
     int sent = 0;
@@ -70,8 +77,12 @@ void tst_SseEventModel::ring()
         endTurn(&model);
         const int expected = qMin(5, sent);
         QCOMPARE(rowData(model), numbers(sent - expected, expected));
-        QVERIFY(notes.resets == 1 ? notes.inserts + notes.removes == 0
-                                  : notes.inserts == 1 && notes.removes <= 1);
+        if (n >= 5 && sent - n >= 5) // it was full
+            QVERIFY(notes.others == 1 && notes.inserts + notes.removes + notes.resets == 0);
+        else if (n >= 5)
+            QVERIFY(notes.resets == 1 && notes.inserts + notes.removes + notes.others == 0);
+        else
+            QVERIFY(notes.inserts == 1 && notes.removes <= 1 && notes.resets + notes.others == 0);
         QCOMPARE(model.latest().data(), QString::number(sent - 1));
     }
 }
@@ -79,6 +90,7 @@ void tst_SseEventModel::ring()
 void tst_SseEventModel::capacityChange()
 {
     SseEventModel model;
+    model.setUpdateInterval(0); // every turn: the notifications per turn are what is checked
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy capacity(&model, &SseEventModel::capacityChanged);
     model.setCapacity(5);
@@ -105,6 +117,7 @@ void tst_SseEventModel::capacityChange()
 void tst_SseEventModel::typeFilter()
 {
     SseEventModel model;
+    model.setUpdateInterval(0); // every turn: the notifications per turn are what is checked
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setTypeFilter({QStringLiteral("a"), QStringLiteral("b")});
     appendNumbered(&model, 0, 2, QStringLiteral("a"));
@@ -122,6 +135,7 @@ void tst_SseEventModel::typeFilter()
 void tst_SseEventModel::clearAndLatest()
 {
     SseEventModel model;
+    model.setUpdateInterval(0); // every turn: the notifications per turn are what is checked
     QSignalSpy count(&model, &SseEventModel::countChanged);
     QSignalSpy latest(&model, &SseEventModel::latestChanged);
     appendNumbered(&model, 0, 3);
@@ -140,6 +154,7 @@ void tst_SseEventModel::clearAndLatest()
 void tst_SseEventModel::source()
 {
     SseEventModel model;
+    model.setUpdateInterval(0); // every turn: the notifications per turn are what is checked
     QSignalSpy changed(&model, &SseEventModel::sourceChanged);
     {
         SseClient client;
@@ -155,5 +170,60 @@ void tst_SseEventModel::source()
     QObject other;
     model.setSource(&other);
 }
+// The first event after a quiet spell shows in the next turn; later ones wait for the
+// interval; a shorter interval lets them through.
+void tst_SseEventModel::updateInterval()
+{
+    SseEventModel model;
+    QCOMPARE(model.updateInterval(), SseEventModel::DefaultUpdateInterval);
+    QSignalSpy intervalSpy(&model, &SseEventModel::updateIntervalChanged);
+    model.setUpdateInterval(60000);
+    QCOMPARE(intervalSpy.size(), 1);
+    appendNumbered(&model, 0, 1);
+    endTurn(&model);
+    QCOMPARE(rowData(model), numbers(0, 1));
+    appendNumbered(&model, 1, 2);
+    endTurn(&model);
+    QCOMPARE(rowData(model), numbers(0, 1)); // within the interval: not yet
+    model.setUpdateInterval(0);
+    endTurn(&model);
+    QCOMPARE(rowData(model), numbers(0, 3));
+    model.setUpdateInterval(-5);
+    QCOMPARE(model.updateInterval(), 0);
+    model.setUpdateInterval(60000);
+    appendNumbered(&model, 3, 1);
+    model.clear(); // what waited goes with the rows
+    QCOMPARE(model.rowCount(), 0);
+    endTurn(&model);
+    QCOMPARE(model.rowCount(), 0);
+}
+
+// An event every turn for 600 ms: at most one update per 50 ms interval (fewer on a loaded
+// machine, never more), and the last event arrives.
+void tst_SseEventModel::atMostOneUpdatePerInterval()
+{
+    SseEventModel model;
+    model.setCapacity(100);
+    model.setUpdateInterval(50);
+    QSignalSpy updates(&model, &SseEventModel::latestChanged);
+    QTimer feeder;
+    feeder.setInterval(0);
+    int sent = 0;
+    QElapsedTimer clock;
+    clock.start();
+    connect(&feeder, &QTimer::timeout, &model, [&] {
+        appendNumbered(&model, sent++, 1);
+        if (clock.elapsed() >= 600)
+            feeder.stop();
+    });
+    feeder.start();
+    QTRY_VERIFY_WITH_TIMEOUT(!feeder.isActive(), 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(model.latest().data(), QString::number(sent - 1), 30000);
+    const qint64 elapsed = clock.elapsed();
+    qInfo("%d events in %lld ms: %lld updates", sent, elapsed, qint64(updates.size()));
+    QVERIFY2(updates.size() <= elapsed / 50 + 1, qPrintable(QString::number(updates.size())));
+    QVERIFY(sent > updates.size());
+}
+
 QTEST_MAIN(tst_SseEventModel)
 #include "tst_sseeventmodel.moc"

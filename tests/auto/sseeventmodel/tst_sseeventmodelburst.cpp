@@ -81,6 +81,13 @@ void tst_SseEventModelBurst::burstInOneTurn()
     QCOMPARE(notes.total(), 1);
     qInfo("one turn: %d events -> %d rows, %d notifications, heap growth %lld KiB (peak)",
           BurstEvents, model.rowCount(), notes.total(), (peak - baseline) / 1024);
+    // Once full, another burst changes the rows in place: the view keeps its delegates.
+    model.setUpdateInterval(0);
+    QVERIFY(parser.feed(stream.first(BurstCapacity * 2 * eventBytes(0).size())));
+    endTurn(&model);
+    QCOMPARE(notes.resets, 1);
+    QCOMPARE(notes.others, 1); // one dataChanged
+    QCOMPARE(model.rowCount(), BurstCapacity);
     if (baseline >= 0) // 100,000 events kept would be > 30 MiB
         QVERIFY2(peak - baseline < 4 * 1024 * 1024, QByteArray::number(peak - baseline));
 }
@@ -91,6 +98,7 @@ void tst_SseEventModelBurst::burstOverManyTurns()
     constexpr int PerTurn = 100;
     SseEventModel model;
     model.setCapacity(BurstCapacity);
+    model.setUpdateInterval(0); // every turn: one insert + one remove per turn is checked
     Notifications notes(&model);
     int turns = 0;
     qint64 peak = 0;
