@@ -95,6 +95,7 @@ SseSource::SseSource(QObject *parent) : QObject(parent), m_client(new SseClient(
     connect(c, &SseClient::reconnectAttemptChanged, this, &SseSource::reconnectAttemptChanged);
     connect(c, &SseClient::nextRetryTimeChanged, this, &SseSource::nextRetryTimeChanged);
     connect(c, &SseClient::openedTimeChanged, this, &SseSource::openedTimeChanged);
+    connect(c, &SseClient::countersChanged, this, &SseSource::flushBatch); // before the counts
     connect(c, &SseClient::countersChanged, this, &SseSource::countersChanged);
     connect(c, &SseClient::resumeQueryParameterChanged, this,
             &SseSource::resumeQueryParameterChanged);
@@ -296,6 +297,29 @@ void SseSource::disconnectNotify(const QMetaMethod &signal)
 
 void SseSource::forwardEvent(const SseEvent &event)
 {
-    if (!isStale())
-        Q_EMIT eventReceived(event);
+    if (isStale())
+        return;
+    if (m_batchedDelivery) {
+        // Delivered after the read (countersChanged()); should a slot end the stream in the
+        // middle of it (no countersChanged() then), in the next event loop turn.
+        if (m_batch.isEmpty())
+            QMetaObject::invokeMethod(this, &SseSource::flushBatch, Qt::QueuedConnection);
+        m_batch.append(event);
+    }
+    Q_EMIT eventReceived(event);
+}
+
+void SseSource::setBatchedDelivery(bool enabled)
+{
+    if (m_batchedDelivery == enabled)
+        return;
+    m_batchedDelivery = enabled;
+    flushBatch();
+    Q_EMIT batchedDeliveryChanged();
+}
+
+void SseSource::flushBatch()
+{
+    if (!m_batch.isEmpty())
+        Q_EMIT eventsReceived(std::exchange(m_batch, {}));
 }

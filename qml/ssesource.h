@@ -54,6 +54,8 @@ class SseSource : public QObject, public QQmlParserStatus
                        duplicateWindowChanged)
     Q_PROPERTY(QString sequenceField READ sequenceField WRITE setSequenceField NOTIFY
                        sequenceFieldChanged)
+    Q_PROPERTY(bool batchedDelivery READ batchedDelivery WRITE setBatchedDelivery NOTIFY
+                       batchedDeliveryChanged)
     Q_PROPERTY(QQmlListProperty<SseEventHandler> handlers READ handlers)
     // State
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
@@ -115,6 +117,10 @@ public:
     ~SseSource() override;
 
     SseClient *client() const { return m_client; } // for C++ (SseEventModel, tests)
+    // Opt-in: eventsReceived(events) once per network read, with that read's events, as well
+    // as eventReceived(event) per event (one JavaScript call per read instead of per event).
+    bool batchedDelivery() const { return m_batchedDelivery; }
+    void setBatchedDelivery(bool enabled);
 
     QUrl url() const;
     void setUrl(const QUrl &url);
@@ -201,6 +207,7 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void eventReceived(const SseEvent &event);
+    void eventsReceived(const QList<SseEvent> &events); // see batchedDelivery
     void commentReceived(const QString &comment);
     void opened();
     void disconnected();
@@ -229,6 +236,7 @@ Q_SIGNALS:
     void lastEventIdSettingsKeyChanged();
     void duplicateWindowChanged();
     void sequenceFieldChanged();
+    void batchedDeliveryChanged();
     void rawHistorySizeChanged();
     void stateChanged();
     void waitingForConnectionChanged();
@@ -257,6 +265,7 @@ private:
     void attach(SseEventHandler *handler);
     void detach(SseEventHandler *handler);
     void forwardEvent(const SseEvent &event);
+    void flushBatch(); // after each read (the client's countersChanged())
     // An event from a stream that a new url, method or body is about to replace: not delivered.
     bool isStale() const { return m_restartPending && m_newStream; }
 
@@ -274,6 +283,8 @@ private:
     QList<SseEventHandler *> m_handlers;
     QHash<SseEventHandler *, QMetaObject::Connection> m_listeners;
     QMetaObject::Connection m_lastEventIdForward;
+    QList<SseEvent> m_batch; // this read's events (batchedDelivery)
+    bool m_batchedDelivery = false;
     bool m_active = false;
     bool m_complete = false;
     bool m_restartPending = false; // a request property changed: reconnect in the next turn

@@ -175,10 +175,36 @@ int main(int argc, char *argv[])
     elapsed.start();
     qint64 events = 0;
     bool finished = false;
+    // Lines go to stdout's buffer per event and out with one write per network read (the
+    // client's countersChanged() follows each read): not a write(2) per event, and no event
+    // waits longer than the rest of its read.
+    bool unflushed = false;
+    QString writtenId; // of the last event handed to stdout's buffer
+    QString flushedId; // of the last event that left it
+    // stdout failed: the lines since the last flush never reached the reader, so a
+    // --state-file resumes before them.
+    const auto writeFailed = [&](int error) {
+        client.setLastEventId(flushedId);
+        if (error == EPIPE)
+            return StdoutClosedStatus; // the reader is gone (head -2): quietly
+        printErr(QStringLiteral("cannot write to stdout: %1")
+                         .arg(QString::fromLocal8Bit(std::strerror(error))));
+        return 1;
+    };
+    const auto flushOut = [&]() -> int { // 0, or the exit status of a failed write
+        if (!std::exchange(unflushed, false))
+            return 0;
+        if (std::fflush(stdout) != 0)
+            return writeFailed(errno);
+        flushedId = writtenId;
+        return 0;
+    };
     auto finish = [&](int code) {
         if (finished)
             return;
         finished = true;
+        if (const int failed = flushOut())
+            code = failed;
         client.close();
         std::fflush(stdout);
         if (o.quiet) {
@@ -194,10 +220,15 @@ int main(int argc, char *argv[])
     };
 
     QByteArray line;
-    QString writtenId; // of the last event handed to stdout
     QObject::connect(&client, &SseClient::aboutToStartAttempt, &app, [&](SseRequest *request) {
         if (request->attempt() == 0) // where this run starts: --last-event-id or --state-file
-            writtenId = request->lastEventId();
+            writtenId = flushedId = request->lastEventId();
+    });
+    QObject::connect(&client, &SseClient::countersChanged, &app, [&] {
+        if (finished)
+            return;
+        if (const int failed = flushOut())
+            finish(failed);
     });
     QObject::connect(&client, &SseClient::eventReceived, &app, [&](const SseEvent &event) {
         if (finished)
@@ -206,23 +237,14 @@ int main(int argc, char *argv[])
         if (!o.quiet) {
             line.resize(0);
             appendSseJsonLine(line, event);
-            const QString previousId = writtenId;
-            writtenId = event.lastEventId();
-            if (std::fwrite(line.constData(), 1, size_t(line.size()), stdout) != size_t(line.size())
-                || std::fflush(stdout) != 0) {
-                const int error = errno;
-                if (error == EPIPE) {
-                    // The reader is gone (head -2): quietly. This event never reached it, so a
-                    // --state-file resumes before it.
-                    client.setLastEventId(previousId);
-                    finish(StdoutClosedStatus);
-                } else {
-                    printErr(QStringLiteral("cannot write to stdout: %1")
-                                     .arg(QString::fromLocal8Bit(std::strerror(error))));
-                    finish(1);
-                }
+            if (std::fwrite(line.constData(), 1, size_t(line.size()), stdout)
+                != size_t(line.size())) {
+                unflushed = false;
+                finish(writeFailed(errno));
                 return;
             }
+            unflushed = true;
+            writtenId = event.lastEventId();
         }
         if (o.maxEvents > 0 && events >= o.maxEvents)
             finish(0);

@@ -111,6 +111,38 @@ TestCase {
         tryCompare(server, "openConnections", 0, timeout)
     }
 
+    // batchedDelivery: the events of a read in one eventsReceived(events), as well as one
+    // eventReceived(event) each; in order, none twice, none lost across reads.
+    function test_batchedDelivery() {
+        let stream = ""
+        for (let i = 0; i < 50; ++i)
+            stream += "id: " + i + "\ndata: {\"n\": " + i + "}\n\n"
+        server.enqueueEvents(stream, true)
+        const s = createTemporaryObject(sourceComponent, tc, { url: server.url("/batch"),
+                                                               batchedDelivery: true })
+        const batches = spy(s, "eventsReceived")
+        const single = spy(s, "eventReceived")
+        let seen = []
+        s.eventsReceived.connect((events) => {
+            for (let i = 0; i < events.length; ++i)
+                seen.push(events[i].json.n + ":" + events[i].lastEventId)
+        })
+        s.open()
+        tryCompare(single, "count", 50, timeout)
+        tryVerify(() => seen.length === 50, timeout)
+        let expected = []
+        for (let i = 0; i < 50; ++i)
+            expected.push(i + ":" + i)
+        compare(seen, expected)
+        verify(batches.count >= 1 && batches.count <= 50)
+        s.batchedDelivery = false
+        server.enqueueEvents("data: later\n\n", true)
+        s.reconnectNow()
+        tryCompare(single, "count", 51, timeout)
+        wait(50)
+        compare(seen.length, 50) // off: no more batches
+    }
+
     function test_activeBinding() {
         server.enqueueEvents("data: a\n\n", true)
         const h = createTemporaryObject(boundComponent, tc)

@@ -14,6 +14,7 @@ class tst_SseCatUnix : public SseCatTest
 private Q_SLOTS:
     void stdoutClosed_data();
     void stdoutClosed();
+    void stdoutClosedStateFile();
     void reconnectLines_data();
     void reconnectLines();
     void bodyFromStdin();
@@ -70,6 +71,39 @@ void tst_SseCatUnix::stdoutClosed()
         QVERIFY2(line.isEmpty() || line.startsWith("status=") || asked, describe.constData());
     }
     QCOMPARE(server.requestCount(), 1);
+}
+
+// The reader took two events and left: the state file names the second, so that the next run
+// resumes with the third (which never reached anyone), however stdout's buffer was flushed.
+void tst_SseCatUnix::stdoutClosedStateFile()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString state = dir.filePath(u"state"_s);
+    Server server;
+    QVERIFY(server.listen());
+    // Event 3 comes 2 s later: by then head has exited (were it still reading, event 3 would
+    // reach the pipe and rightly count as written).
+    Response r = stream().send("id: 1\ndata: 1\n\nid: 2\ndata: 2\n\n").pause(2000);
+    for (int i = 3; i < 400; ++i)
+        r.pause(25).send("id: " + QByteArray::number(i) + "\ndata: " + QByteArray::number(i)
+                         + "\n\n");
+    server.enqueue(r.close());
+    QProcess shell;
+    shell.setProcessEnvironment(directEnvironment());
+    shell.start(u"bash"_s,
+                QStringList {u"-c"_s,
+                             u"\"$0\" \"$@\" | head -2; echo \"status=${PIPESTATUS[0]}\" >&2"_s,
+                             QStringLiteral(SSECAT_PATH), u"--state-file"_s, state,
+                             server.url().toString()});
+    QTRY_VERIFY_WITH_TIMEOUT(shell.state() == QProcess::NotRunning, Timeout);
+    const QByteArray out = shell.readAllStandardOutput();
+    const QByteArray err = shell.readAllStandardError();
+    QCOMPARE(out.count('\n'), 2);
+    QVERIFY2(err.endsWith("status=141\n"), err.constData());
+    QFile file(state);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), QByteArray("2\n"));
 }
 
 void tst_SseCatUnix::reconnectLines_data()
