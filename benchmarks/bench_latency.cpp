@@ -3,6 +3,9 @@
 // server stamps each event with steady_clock, the clock the client reads in its slot).
 //
 //   bench_latency --serve              serve paced events (see pacedserver.h); prints "port N"
+//   bench_latency --lines N [options]  read N lines of another client's stdout (ssecat's JSON
+//                                      lines, curl's "data: ..." lines, or bare data lines) and
+//                                      print one row: server write -> line read from the pipe
 //   bench_latency [options] URL        receive them and print one row of percentiles
 //     --label TEXT      the row's label (default: the URL)
 //     --h2c             HTTP/2 without TLS, prior knowledge (set in aboutToSendRequest)
@@ -21,6 +24,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 namespace {
@@ -61,6 +65,48 @@ void printRow(const QString &label, std::vector<std::int64_t> latencies, std::in
     std::printf("\n");
 }
 
+// The stamp of one line of a client's stdout: after "data":" (ssecat), after "data: " (curl -N),
+// or at the line's start (a client printing the data alone).
+bool lineStamp(const char *line, std::int64_t *stamp, std::int64_t *sequence)
+{
+    const char *at = std::strstr(line, "\"data\":\"");
+    if (at) {
+        at += 8;
+    } else if ((at = std::strstr(line, "data: "))) {
+        at += 6;
+    } else {
+        at = line;
+    }
+    return SseBench::PacedServer::parseStamp(at, stamp, sequence);
+}
+
+// Reads stdin without an event loop: a blocking read per line, the clock read as it returns.
+int readLines(const QString &label, qint64 expected, qint64 warmup)
+{
+    std::vector<std::int64_t> latencies;
+    latencies.reserve(std::size_t(expected));
+    qint64 received = 0, disorder = 0, lastSequence = -1;
+    char line[4096];
+    while (received < expected && std::fgets(line, sizeof line, stdin)) {
+        const std::int64_t now = SseBench::PacedServer::nowNs();
+        std::int64_t stamp = 0, sequence = 0;
+        if (!lineStamp(line, &stamp, &sequence))
+            continue; // curl's blank lines, ssecat's other lines
+        ++received;
+        if (sequence != lastSequence + 1)
+            ++disorder;
+        lastSequence = sequence;
+        if (sequence >= warmup)
+            latencies.push_back(now - stamp);
+    }
+    if (latencies.empty()) {
+        std::fprintf(stderr, "bench_latency: no stamped lines on stdin\n");
+        return 1;
+    }
+    printRow(label, latencies, received, expected, disorder);
+    return received == expected && !disorder ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -72,12 +118,20 @@ int main(int argc, char *argv[])
                     {QStringLiteral("h2c"), QStringLiteral("HTTP/2 prior knowledge.")},
                     {QStringLiteral("warmup"), QStringLiteral("Events left out."),
                      QStringLiteral("n"), QStringLiteral("200")},
-                    {QStringLiteral("header"), QStringLiteral("Print the table header.")}});
+                    {QStringLiteral("header"), QStringLiteral("Print the table header.")},
+                    {QStringLiteral("lines"), QStringLiteral("Read N stdout lines of a client."),
+                     QStringLiteral("n")}});
     cli.addPositionalArgument(QStringLiteral("url"),
                               QStringLiteral("The stream (?n=&interval_us=)"));
     cli.process(app);
     if (cli.isSet(QStringLiteral("serve")))
         return serve();
+    if (cli.isSet(QStringLiteral("lines"))) {
+        // fgets() on a pipe returns as soon as a line is there.
+        return readLines(cli.value(QStringLiteral("label")),
+                         cli.value(QStringLiteral("lines")).toLongLong(),
+                         cli.value(QStringLiteral("warmup")).toLongLong());
+    }
     if (cli.positionalArguments().size() != 1) {
         std::fprintf(stderr, "bench_latency: one URL, or --serve\n");
         return 2;

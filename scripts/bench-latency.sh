@@ -5,7 +5,10 @@
 # by the server with steady_clock just before its write(), and prints mean/p50/p90/p99/p99.9/max:
 #   - HTTP/1.1 straight to the server;
 #   - HTTP/1.1 through a private nginx (proxy_pass, proxy_buffering off; benchmarks/nginx.sh);
-#   - HTTP/2 without TLS (prior knowledge) through the same nginx.
+#   - HTTP/2 without TLS (prior knowledge) through the same nginx;
+#   - then, through the same nginx, server write -> line on a client's stdout (bench_latency
+#     --lines reads the pipe): ssecat, curl -N, and node + eventsource 4 (if scripts/bench-qml.sh
+#     installed it into the build directory).
 #
 #   scripts/bench-latency.sh [--events N] [--interval-us U] [--runs R] [--rt]
 #
@@ -30,7 +33,7 @@ done
 
 cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
     -DQTSSE_BUILD_EXAMPLES=ON -DQTSSE_BUILD_BENCHMARKS=ON >/dev/null
-cmake --build "$build_dir" --target bench_latency >/dev/null
+cmake --build "$build_dir" --target bench_latency ssecat >/dev/null
 bench="$build_dir/benchmarks/bench_latency"
 
 tmp=$(mktemp -d /tmp/qtsse-latency.XXXXXX)
@@ -71,6 +74,17 @@ for _ in $(seq "$runs"); do
     "${rt[@]}" "$bench" --label "HTTP/1.1 via nginx" "http://127.0.0.1:$port/proxy/events?$query" || status=1
     "${rt[@]}" "$bench" --h2c --label "h2c via nginx" "http://127.0.0.1:$port_h2/proxy/events?$query" \
         || status=1
+    url="http://127.0.0.1:$port/proxy/events?$query"
+    "${rt[@]}" "$build_dir/examples/ssecat/ssecat" -s --max-events "$events" "$url" \
+        | "${rt[@]}" "$bench" --lines "$events" --label "ssecat | stdout" || status=1
+    # (curl may find the pipe closed after the last line: its status is not the row's.)
+    { "${rt[@]}" curl -sN "$url" || true; } \
+        | "${rt[@]}" "$bench" --lines "$events" --label "curl -N | stdout" || status=1
+    if [[ -d $build_dir/node/node_modules/eventsource ]]; then
+        cp "$repo/benchmarks/node/eventsource-lines.mjs" "$build_dir/node/"
+        { "${rt[@]}" node "$build_dir/node/eventsource-lines.mjs" "$url" "$events" || true; } \
+            | "${rt[@]}" "$bench" --lines "$events" --label "node eventsource | stdout" || status=1
+    fi
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Target: p50 < 300 us, p99 < 1000 us"
