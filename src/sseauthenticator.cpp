@@ -22,6 +22,7 @@ void SseAuthenticatorPrivate::ask(int httpStatus,
 /*!
     \class SseAuthenticator
     \inmodule QtSse
+    \inheaderfile QtSse/SseAuthenticator
     \brief A 401 and the answer to it, which may come later.
 
     SseClient::authenticationRequired() hands it out, as QNetworkAccessManager asks with a

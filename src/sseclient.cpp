@@ -9,6 +9,7 @@
 /*!
     \class SseClient
     \inmodule QtSse
+    \inheaderfile QtSse/SseClient
     \brief A Server-Sent Events client on QNetworkAccessManager.
 
     Set the url (and, for LLM-style APIs, the method, body and headers), connect to

@@ -12,6 +12,7 @@ using QtSsePrivate::ConnectionPool;
 /*!
     \class SseConnectionPool
     \inmodule QtSse
+    \inheaderfile QtSse/SseConnectionPool
     \brief How SseClients without an application-supplied QNetworkAccessManager share
     connections.
 

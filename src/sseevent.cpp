@@ -7,6 +7,7 @@
 /*!
     \class SseEvent
     \inmodule QtSse
+    \inheaderfile QtSse/SseEvent
     \brief One dispatched server-sent event: its type, data and the last event ID at dispatch.
 
     \c type is "message" unless the stream named it with an \c event: field. \c data is the

@@ -8,6 +8,7 @@
 /*!
     \class SseParser
     \inmodule QtSse
+    \inheaderfile QtSse/SseParser
     \brief The incremental \c text/event-stream parser of the WHATWG HTML standard.
 
     Feed it the bytes of one response in chunks of any size with feed(); it calls the event

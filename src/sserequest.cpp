@@ -6,6 +6,7 @@
 /*!
     \class SseRequest
     \inmodule QtSse
+    \inheaderfile QtSse/SseRequest
     \brief One attempt's request, as the application may shape it before it goes out.
 
     SseClient::aboutToStartAttempt() hands it to the application before each attempt: the
