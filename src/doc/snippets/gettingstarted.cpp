@@ -41,8 +41,8 @@ int gettingStartedMain(int argc, char *argv[])
             return;
         }
         const QJsonObject metric = event.json().toObject();
-        qDebug() << metric.value(QLatin1String("name")).toString()
-                 << metric.value(QLatin1String("value")).toDouble();
+        qDebug() << metric.value(QLatin1String("host")).toString() << "cpu"
+                 << metric.value(QLatin1String("cpu")).toDouble();
     });
     //! [json]
 
