@@ -35,8 +35,8 @@
     eventCount counts the events delivered by eventReceived() since the last open(): across
     reconnects, without the duplicates that duplicateWindow drops. byteCount counts the bytes
     of the response bodies fed to the parser since the last open() (after gzip or deflate
-    decoding, without the response heads). Both are reset to 0 by open() only: neither a
-    reconnect nor close() resets them, so after close() they still say what the last
+    decoding, without the response heads). Both are reset to 0 by open() only (which
+    reconnectNow() is from Closed or Failed): neither a reconnect nor close() resets them, so after close() they still say what the last
     session received. countersChanged() is emitted after each read from the network that
     delivered data (not per event), and when open() resets them.
 

@@ -199,8 +199,8 @@
     \property SseClient::eventCount
     \brief Events delivered by eventReceived() since the last open().
 
-    It counts across reconnects and is reset to 0 by open() only (not by a reconnect, nor by
-    close()). Duplicates dropped by duplicateWindow are not counted; events after a gap are.
+    It counts across reconnects and is reset to 0 by open() only (reconnectNow() from Closed
+    or Failed is an open()); not by a reconnect, nor by close(). Duplicates dropped by duplicateWindow are not counted; events after a gap are.
     Notified by countersChanged(), once per read from the network, not per event.
 */
 /*!
