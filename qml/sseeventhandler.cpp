@@ -22,6 +22,20 @@
     \c enabled to false mutes the handler without unregistering it.
 */
 
+/*!
+    \qmlproperty string SseEventHandler::type
+    The event type handled ("message" by default). Changing it registers the handler for the
+    new type.
+*/
+/*!
+    \qmlproperty bool SseEventHandler::enabled
+    Whether eventReceived is emitted (true by default).
+*/
+/*!
+    \qmlsignal SseEventHandler::eventReceived(sseEvent event)
+    Emitted for each \a event of type, after SseSource::eventReceived.
+*/
+
 SseEventHandler::SseEventHandler(QObject *parent) : QObject(parent) { }
 
 void SseEventHandler::setType(const QString &type)

@@ -43,6 +43,44 @@
     when the model is empty). \c source accepts an SseSource or, from C++, an SseClient.
 */
 
+/*!
+    \qmlproperty QtObject SseEventModel::source
+    The SseSource (or, from C++, the SseClient) whose events the model keeps. Another object
+    is refused with a warning. Reset to null when the source is destroyed.
+*/
+/*!
+    \qmlproperty int SseEventModel::capacity
+    The most rows kept (1000 by default): the oldest go first. Lowering it removes rows at
+    once.
+*/
+/*!
+    \qmlproperty list<string> SseEventModel::typeFilter
+    The event types kept; empty (the default) keeps every type.
+*/
+/*!
+    \qmlproperty int SseEventModel::count
+    \readonly
+    The number of rows.
+*/
+/*!
+    \qmlproperty sseEvent SseEventModel::latest
+    \readonly
+    The newest row's event; a default sseEvent when the model is empty.
+*/
+/*!
+    \qmlmethod SseEventModel::append(sseEvent event)
+    Queues \a event (if typeFilter accepts it); the row appears in the next event loop turn.
+*/
+/*!
+    \qmlmethod SseEventModel::clear()
+    Removes every row and the queued events.
+*/
+/*!
+    \qmlmethod object SseEventModel::get(int row)
+    Returns the roles of \a row by name (type, data, id, receiveTime, size, event); an empty
+    object if there is no such row.
+*/
+
 namespace {
 qsizetype utf8Size(QStringView text)
 {

@@ -59,6 +59,281 @@ QTSSE_SAME(Http1Only);
 QTSSE_SAME(Http2PriorKnowledge);
 #undef QTSSE_SAME
 
+/*!
+    \qmlproperty url SseSource::url
+    The URL of the stream. Changing it while active reconnects to the new stream, without
+    the last event ID.
+*/
+/*!
+    \qmlproperty var SseSource::headers
+    Extra request headers as a JavaScript object of names and strings, sent on every request.
+    Entries with an empty name or value are left out. Changing them while active reconnects
+    and resumes the same stream with Last-Event-ID (a refreshed token).
+*/
+/*!
+    \qmlproperty string SseSource::method
+    The HTTP method, upper-cased; "GET" by default. A request that is not a GET is not re-sent
+    automatically unless retryAnyMethod is set.
+*/
+/*!
+    \qmlproperty string SseSource::body
+    The request body, as UTF-8 (for POST streams such as an LLM's chat).
+*/
+/*!
+    \qmlproperty bool SseSource::active
+    The intent: true connects once the component is complete, false closes. false by default.
+    The connection may still end for good while active stays true: see state.
+*/
+/*!
+    \qmlproperty int SseSource::reconnectionTime
+    The reconnection time in milliseconds (3000); a server's \c retry: overrides it until
+    the next open. See SseClient::reconnectionTime.
+*/
+/*!
+    \qmlproperty int SseSource::maxRetryDelay
+    The cap of the exponential backoff in milliseconds (30000).
+*/
+/*!
+    \qmlproperty int SseSource::maxRetries
+    Failed attempts in a row before giving up with RetriesExhaustedError; -1 (the default)
+    for no limit.
+*/
+/*!
+    \qmlproperty bool SseSource::jitterEnabled
+    Whether reconnect delays are lengthened by a random share (true).
+*/
+/*!
+    \qmlproperty bool SseSource::retryAnyMethod
+    Whether a request that is not a GET is re-sent after a failure or after its stream ended
+    (false).
+*/
+/*!
+    \qmlproperty int SseSource::idleTimeout
+    Milliseconds an open stream may stay silent before the source reconnects; 0 (the default)
+    switches it off.
+*/
+/*!
+    \qmlproperty int SseSource::connectTimeout
+    Milliseconds an attempt may wait for its response head (30000); 0 for no limit.
+*/
+/*!
+    \qmlproperty int SseSource::maxEventSize
+    The largest line or event data in bytes (16 MiB); a larger one drops the stream with
+    EventTooLargeError.
+*/
+/*!
+    \qmlproperty bool SseSource::ignoreSslErrors
+    Accepts any TLS certificate when true. For tests only.
+*/
+/*!
+    \qmlproperty enumeration SseSource::httpProtocol
+    The HTTP version, from the next request on:
+    \value SseSource.AutoProtocol HTTP/2 on https when the server agrees, else HTTP/1.1 (the
+           default)
+    \value SseSource.Http1Only Never HTTP/2
+    \value SseSource.Http2PriorKnowledge HTTP/2 without negotiation, also h2c on http
+*/
+/*!
+    \qmlproperty string SseSource::resumeQueryParameter
+    Empty (the default): reconnects send the Last-Event-ID header; a name: the last event ID
+    goes as that query parameter instead. See SseClient::resumeQueryParameter.
+*/
+/*!
+    \qmlproperty string SseSource::lastEventIdSettingsKey
+    Makes the last event ID persistent in Settings (the application's organization and name)
+    under this key, so that the application resumes where it stopped after a restart; empty
+    (the default) switches it off.
+*/
+/*!
+    \qmlproperty int SseSource::duplicateWindow
+    How many of the latest event IDs are remembered to drop duplicates (0, off). See
+    SseClient::duplicateWindow.
+*/
+/*!
+    \qmlproperty string SseSource::sequenceField
+    Where an event's sequence number is, to detect gaps: empty (off), "id", or a top-level
+    JSON field. See SseClient::sequenceField.
+*/
+/*!
+    \qmlproperty list<SseEventHandler> SseSource::handlers
+    \qmldefault
+    The SseEventHandler objects declared inside the source: each gets the events of its type.
+*/
+/*!
+    \qmlproperty enumeration SseSource::state
+    \readonly
+    Where the source is in its life cycle:
+    \value SseSource.Closed Not started, closed, or ended for good without an error
+    \value SseSource.Connecting A request is in flight, no stream yet
+    \value SseSource.Open A stream is open and events flow
+    \value SseSource.Reconnecting Waiting for the next attempt (see nextRetryTime)
+    \value SseSource.Failed Ended for good with an error (see error)
+*/
+/*!
+    \qmlproperty enumeration SseSource::readyState
+    \readonly
+    The state as the browser's EventSource.readyState says it:
+    \value SseSource.CONNECTING Connecting or Reconnecting
+    \value SseSource.OPEN Open
+    \value SseSource.CLOSED Closed or Failed
+*/
+/*!
+    \qmlproperty bool SseSource::waitingForConnection
+    \readonly
+    Connecting, but every connection the source may use to the host is busy: the request goes
+    out as soon as one frees up.
+*/
+/*!
+    \qmlproperty string SseSource::lastEventId
+    \readonly
+    The last event ID, sent on reconnection.
+*/
+/*!
+    \qmlproperty int SseSource::reconnectAttempt
+    \readonly
+    Reconnects scheduled since the last opened stream.
+*/
+/*!
+    \qmlproperty date SseSource::nextRetryTime
+    \readonly
+    When the next attempt starts while Reconnecting; invalid otherwise.
+*/
+/*!
+    \qmlproperty date SseSource::openedTime
+    \readonly
+    When the latest stream opened.
+*/
+/*!
+    \qmlproperty real SseSource::eventCount
+    \readonly
+    Events delivered by eventReceived since the source last started: counted across
+    reconnects, without dropped duplicates. The source starts (and the count is reset to 0)
+    when active becomes true, and when it connects again from Closed or Failed (open(),
+    reconnectNow(), or a changed url, method, body or headers). A reconnect of a stream that
+    is Connecting, Open or Reconnecting does not reset it: a retry, reconnectNow(), or a
+    changed url, method, body or headers (a new stream, but the same count). close() does not
+    reset it either: afterwards it still says what the last session received. A number,
+    exact up to 2^53; notified by countersChanged, once per read from the network.
+*/
+/*!
+    \qmlproperty real SseSource::byteCount
+    \readonly
+    Body bytes received (decoded) since the source last started; reset like eventCount.
+*/
+/*!
+    \qmlproperty int SseSource::timeToFirstByte
+    \readonly
+    Milliseconds from the current attempt's request to its response head; -1 until then.
+*/
+/*!
+    \qmlproperty int SseSource::timeToFirstEvent
+    \readonly
+    Milliseconds from the current attempt's request to its first event; -1 until then.
+*/
+/*!
+    \qmlproperty int SseSource::reconnectCount
+    \readonly
+    Reconnects scheduled since the source last started.
+*/
+/*!
+    \qmlproperty real SseSource::downtime
+    \readonly
+    Milliseconds without an open stream while trying, since the source last started.
+*/
+/*!
+    \qmlproperty real SseSource::eventsPerSecond
+    \readonly
+    Events in the last complete second; live (read it on a Timer).
+*/
+/*!
+    \qmlproperty real SseSource::bytesPerSecond
+    \readonly
+    Body bytes in the last complete second; live (read it on a Timer).
+*/
+/*!
+    \qmlproperty int SseSource::rawHistorySize
+    How many of the last bytes received rawHistory() keeps (0, off).
+*/
+/*!
+    \qmlproperty real SseSource::duplicateCount
+    \readonly
+    Duplicates dropped since the source last started.
+*/
+/*!
+    \qmlproperty real SseSource::gapCount
+    \readonly
+    Gaps detected since the source last started.
+*/
+/*!
+    \qmlproperty int SseSource::serverReconnectionTime
+    \readonly
+    The reconnection time the server's last \c retry: set (at least 100 ms); -1 if none.
+*/
+/*!
+    \qmlproperty enumeration SseSource::error
+    \readonly
+    The last failure, until a stream opens or the source starts again; the values are those
+    of SseClient::Error (SseSource.NoError, SseSource.ConnectionError,
+    SseSource.HttpStatusError, SseSource.InvalidStreamError, SseSource.EventTooLargeError,
+    SseSource.TimeoutError, SseSource.RetriesExhaustedError, SseSource.RedirectError,
+    SseSource.TlsError, SseSource.BufferOverflowError).
+*/
+/*!
+    \qmlproperty string SseSource::errorString
+    \readonly
+    The last failure in words.
+*/
+/*!
+    \qmlproperty int SseSource::httpStatus
+    \readonly
+    The latest response's status; 0 from each request on until its head arrives.
+*/
+/*!
+    \qmlproperty string SseSource::errorBody
+    \readonly
+    The start of the latest error response's body (a 401's explanation), as text.
+*/
+/*!
+    \qmlmethod string SseSource::rawHistory()
+    Returns the last rawHistorySize bytes received, as text (invalid UTF-8 replaced).
+*/
+/*!
+    \qmlsignal SseSource::eventReceived(sseEvent event)
+    Emitted for each \a event, in stream order, before the handlers of its type.
+*/
+/*!
+    \qmlsignal SseSource::commentReceived(string comment)
+    Emitted for each comment line (a heartbeat): \a comment is what follows the colon.
+*/
+/*!
+    \qmlsignal SseSource::opened()
+    Emitted when a stream opened.
+*/
+/*!
+    \qmlsignal SseSource::disconnected()
+    Emitted when an opened stream ended; a reconnect may follow.
+*/
+/*!
+    \qmlsignal SseSource::closed()
+    Emitted when no further attempt will be made (Closed or Failed).
+*/
+/*!
+    \qmlsignal SseSource::reconnectScheduled(int attempt, int delayMs)
+    Emitted when reconnect \a attempt is scheduled, \a delayMs from now.
+*/
+/*!
+    \qmlsignal SseSource::errorOccurred(enumeration error)
+    Emitted for each \a error, also those after which the source retries.
+*/
+/*!
+    \qmlsignal SseSource::duplicateDropped(sseEvent event)
+    Emitted instead of eventReceived for a duplicate \a event (see duplicateWindow).
+*/
+/*!
+    \qmlsignal SseSource::gapDetected(real expected, real received)
+    Emitted when the sequence jumps from \a expected to \a received (see sequenceField).
+*/
+
 SseSource::SseSource(QObject *parent) : QObject(parent), m_client(new SseClient(this))
 {
     SseClient *c = m_client;
@@ -210,7 +485,10 @@ void SseSource::setIgnoreSslErrors(bool ignore)
     Q_EMIT ignoreSslErrorsChanged();
 }
 
-/*! \qmlmethod SseSource::open() Sets active; when active but Closed or Failed, connects again. */
+/*!
+    \qmlmethod SseSource::open()
+    Sets active; when already active but Closed or Failed, connects again.
+*/
 void SseSource::open()
 {
     if (!m_active) {
@@ -222,7 +500,10 @@ void SseSource::open()
         start();
 }
 
-/*! \qmlmethod SseSource::close() Clears active: the stream ends, no retry follows. */
+/*!
+    \qmlmethod SseSource::close()
+    Clears active: the stream ends, no retry follows.
+*/
 void SseSource::close()
 {
     setActive(false);

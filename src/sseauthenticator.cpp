@@ -19,11 +19,38 @@ void SseAuthenticatorPrivate::ask(int httpStatus,
     asking = true;
 }
 
+/*!
+    \class SseAuthenticator
+    \inmodule QtSse
+    \inheaderfile QtSse/SseAuthenticator
+    \brief A 401 and the answer to it, which may come later.
+
+    SseClient::authenticationRequired() hands it out, as QNetworkAccessManager asks with a
+    QAuthenticator, except that the answer may come later: a token refresh is usually a
+    network round trip of its own.
+
+    In a slot of SseClient::authenticationRequired(), either answer at once (setRawHeader(),
+    then retry()), or call defer() and answer later, from the client's thread, with retry() or
+    abandon(). The client then waits, Connecting, at most its connectTimeout. Without an
+    answer the 401 stands: the attempt fails as any 401 does. One retry per 401: a second 401
+    in a row stands. The headers given here replace the client's own
+    (SseClient::setRawHeader()), so that the fresh credentials serve the reconnects that
+    follow as well.
+
+    Owned by the client (a child of it): keep a QPointer if you answer later. Deleting it
+    while its answer is awaited lets the 401 stand at once.
+
+    \snippet reconnect.cpp auth
+*/
+
 SseAuthenticator::SseAuthenticator(QObject *client)
     : QObject(client), d(new SseAuthenticatorPrivate)
 {
 }
 
+/*!
+    Destroys the authenticator; if the client still awaits its answer, the 401 stands.
+*/
 SseAuthenticator::~SseAuthenticator()
 {
     // Deleted (by the application) while its answer is awaited: no answer will come.
@@ -31,32 +58,52 @@ SseAuthenticator::~SseAuthenticator()
         d->answered();
 }
 
+/*!
+    Returns the status that is asked about: 401.
+*/
 int SseAuthenticator::httpStatus() const
 {
     return d->status;
 }
 
+/*!
+    Returns the 401's headers (WWW-Authenticate, say), as received.
+*/
 QList<std::pair<QByteArray, QByteArray>> SseAuthenticator::responseHeaders() const
 {
     return d->responseHeaders;
 }
 
+/*!
+    Returns the start of the 401's body (an API's explanation).
+*/
 QByteArray SseAuthenticator::responseBody() const
 {
     return d->responseBody;
 }
 
+/*!
+    Sets the header \a name to \a value for the retry and the requests after it; an empty
+    \a value removes the header.
+*/
 void SseAuthenticator::setRawHeader(const QByteArray &name, const QByteArray &value)
 {
     d->newHeaders.append({name, value});
 }
 
+/*!
+    Says that the answer comes later: the client waits for retry() or abandon(), at most its
+    connectTimeout.
+*/
 void SseAuthenticator::defer()
 {
     if (d->asking && d->answer == SseAuthenticatorPrivate::Answer::None)
         d->answer = SseAuthenticatorPrivate::Answer::Deferred;
 }
 
+/*!
+    Sends the request again, with the headers set by setRawHeader().
+*/
 void SseAuthenticator::retry()
 {
     if (!d->asking) {
@@ -69,6 +116,9 @@ void SseAuthenticator::retry()
         d->answered();
 }
 
+/*!
+    Gives no new credentials: the 401 stands.
+*/
 void SseAuthenticator::abandon()
 {
     if (!d->asking)

@@ -8,6 +8,8 @@
 
 /*!
     \class SseClient
+    \inmodule QtSse
+    \inheaderfile QtSse/SseClient
     \brief A Server-Sent Events client on QNetworkAccessManager.
 
     Set the url (and, for LLM-style APIs, the method, body and headers), connect to
@@ -21,11 +23,143 @@
 
     close(), or deleting the client, is safe at any moment, also from a slot connected to it:
     the reply is aborted, pending timers stop, and no further signal is emitted.
+
+    \snippet gettingstarted.cpp client
+
+    The client lives in its thread; open(), close() and reconnectNow() may be called from
+    any thread (see \l{Threads and teardown}). How a response is judged and when the client
+    reconnects is described in \l{The reconnect and HTTP policy}.
+
+    \section1 Counters
+
+    eventCount counts the events delivered by eventReceived() since the last open(): across
+    reconnects, without the duplicates that duplicateWindow drops. byteCount counts the bytes
+    of the response bodies fed to the parser since the last open() (after gzip or deflate
+    decoding, without the response heads). Both are reset to 0 by open() only (which
+    reconnectNow() is from Closed or Failed): neither a reconnect nor close() resets them, so after close() they still say what the last
+    session received. countersChanged() is emitted after each read from the network that
+    delivered data (not per event), and when open() resets them.
+
+    \sa SseParser, SseConnectionPool, {QtSse QML Types}
+*/
+
+/*!
+    \enum SseClient::State
+
+    The client's life cycle, the state property.
+
+    \value Closed      Not started, close()d, or ended for good without an error (a 204, a
+                        stream that ended when no further attempt is allowed).
+    \value Connecting  A request is in flight (or waits for a connection, see
+                        waitingForConnection) and no stream is open yet.
+    \value Open        A stream is open and events flow.
+    \value Reconnecting Waiting for the next attempt: see nextRetryTime and
+                        reconnectAttempt.
+    \value Failed      Ended for good with an error: see error and errorString.
+*/
+
+/*!
+    \enum SseClient::ReadyState
+
+    The browser's EventSource.readyState, derived from state.
+
+    \value CONNECTING  Connecting or Reconnecting.
+    \value OPEN        Open.
+    \value CLOSED      Closed or Failed.
+*/
+
+/*!
+    \enum SseClient::Error
+
+    What went wrong; the error property, with errorString saying it in words.
+
+    \value NoError           No error.
+    \value ConnectionError   The connection was refused or reset, the host was not found, the
+                              stream broke (also corrupt compressed data), or the
+                              QNetworkAccessManager given to setNetworkAccessManager() was
+                              destroyed. Retried, but for the destroyed manager.
+    \value HttpStatusError   A status that is not retried (401, 403, 404, ...), or a
+                              retried one (408, 429, 500, 502, 503, 504) that is reported
+                              before the next attempt. httpStatus and errorBody say more.
+    \value InvalidStreamError A 200 whose Content-Type is not \c text/event-stream. Not
+                              retried.
+    \value EventTooLargeError A line or event over maxEventSize: the stream is dropped and
+                              the attempt counts as a failure. Retried.
+    \value TimeoutError      No response within connectTimeout, or an open stream silent for
+                              longer than idleTimeout. Retried.
+    \value RetriesExhaustedError maxRetries attempts in a row failed.
+    \value RedirectError     A redirect from https to http, without a Location, or more than
+                              20 redirects.
+    \value TlsError          The server's certificate was not trusted, or the TLS handshake
+                              failed. Not retried.
+    \value BufferOverflowError More unread data than \c{2 * maxEventSize + 1 MiB} arrived
+                              while a slot kept the event loop busy (HTTP/2 has no
+                              backpressure in Qt 6.4): the stream was dropped and resumes
+                              from the last event ID.
+*/
+
+/*!
+    \enum SseClient::HttpProtocol
+
+    Which HTTP version the client asks for; the httpProtocol property.
+
+    \value AutoProtocol     HTTP/2 on https when the server agrees (ALPN), else HTTP/1.1.
+    \value Http1Only        Never HTTP/2.
+    \value Http2PriorKnowledge HTTP/2 without negotiation, also as h2c on http. The server
+                             must speak it: an HTTP/1.1-only server never answers, and only
+                             connectTimeout ends the attempt.
 */
 
 /*!
     \fn void SseClient::eventReceived(const SseEvent &event)
-    Emitted for each dispatched event, in stream order.
+    Emitted for each dispatched \a event, in stream order. Listeners added with
+    addEventListener() for the event's type are called after it.
+*/
+/*!
+    \fn void SseClient::commentReceived(const QString &comment)
+    Emitted for each comment line of the stream (a heartbeat, usually): \a comment is what
+    follows the colon.
+*/
+/*!
+    \fn void SseClient::aboutToSendRequest(QNetworkRequest *request)
+    Emitted just before each request is sent, also after a redirect: adjust \a request (a
+    fresh bearer token, an attribute). Connect with a direct connection: the request is sent
+    when the signal returns.
+    \sa aboutToStartAttempt()
+*/
+/*!
+    \fn void SseClient::responseReceived()
+    Emitted when a response's head arrives, for every response (a redirect's, an error's and
+    the stream's), before anything else is done with it: httpStatus and responseHeaders()
+    hold it.
+*/
+/*!
+    \fn void SseClient::aboutToStartAttempt(SseRequest *request)
+    Emitted before each attempt: the first after open() and every reconnect, not before a
+    redirect (which belongs to its attempt). Change the URL, method, body, headers or the last
+    event ID to resume from in \a request, for this attempt only: a fresh token, a
+    \c{?since=} cursor, a POST stream resumed by a GET elsewhere. Connect with a direct
+    connection. A request that is not a GET is only retried with retryAnyMethod set, whatever
+    the slot makes of it.
+    \sa SseRequest, resumeQueryParameter
+*/
+/*!
+    \fn void SseClient::authenticationRequired(SseAuthenticator *authenticator)
+    Emitted when a response is 401 and a slot is connected to this signal: answer with new
+    credentials through \a authenticator, at once or later. Without an answer the 401 stands,
+    as it does without a slot.
+    \sa SseAuthenticator
+*/
+/*!
+    \fn void SseClient::duplicateDropped(const SseEvent &event)
+    Emitted instead of eventReceived() for an \a event whose ID is among the duplicateWindow
+    latest IDs: a server that resumed one event too early.
+*/
+/*!
+    \fn void SseClient::gapDetected(qint64 expected, qint64 received)
+    Emitted when the sequenceField of an event jumps forward: \a expected was the next
+    number, \a received came. The event itself is delivered after this signal. A sequence
+    that starts again lower (a server that restarted) is no gap.
 */
 /*!
     \fn void SseClient::opened()
@@ -41,12 +175,14 @@
 */
 /*!
     \fn void SseClient::reconnectScheduled(int attempt, int delayMs)
-    Emitted when the next attempt is scheduled, \a delayMs from now.
+    Emitted when the next attempt is scheduled, \a delayMs from now; \a attempt is its
+    number since the last opened stream (reconnectAttempt).
 */
 /*!
     \fn void SseClient::errorOccurred(SseClient::Error error)
-    Emitted for every error, also those after which the client retries; state() tells
-    whether the client goes on (Reconnecting) or stopped (Failed).
+    Emitted for every \a error, also those after which the client retries; state() tells
+    whether the client goes on (Reconnecting) or stopped (Failed). errorString() says what
+    happened.
 */
 
 Q_LOGGING_CATEGORY(lcSseConnection, "qtsse.connection", QtWarningMsg)
@@ -80,6 +216,9 @@ SseClientPrivate::~SseClientPrivate()
         authenticator->d->answered = nullptr;
 }
 
+/*!
+    Constructs a client without a URL, with the given \a parent.
+*/
 SseClient::SseClient(QObject *parent) : QObject(parent), d_ptr(new SseClientPrivate(this))
 {
     Q_D(SseClient);
@@ -92,11 +231,18 @@ SseClient::SseClient(QObject *parent) : QObject(parent), d_ptr(new SseClientPriv
     });
 }
 
+/*!
+    Constructs a client for \a url, with the given \a parent. Nothing is sent until open().
+*/
 SseClient::SseClient(const QUrl &url, QObject *parent) : SseClient(parent)
 {
     d_func()->url = url;
 }
 
+/*!
+    Destroys the client: the request or stream is aborted without a signal, and the last
+    event ID is saved (setLastEventIdStorage()). Safe from a slot connected to the client.
+*/
 SseClient::~SseClient()
 {
     Q_D(SseClient);
@@ -105,6 +251,21 @@ SseClient::~SseClient()
     d->lease.release(); // the pool deletes an idle manager later, never under a reply's signal
 }
 
+/*!
+    \fn template<typename Functor> QMetaObject::Connection SseClient::addEventListener(const QString &type, const QObject *context, Functor &&slot)
+
+    Calls \a slot with each event of \a type, in the thread of \a context, after
+    eventReceived(). The listener is removed when \a context is destroyed, by
+    removeEventListener(), or by QObject::disconnect() on the returned connection.
+
+    \snippet gettingstarted.cpp listener
+*/
+/*!
+    \fn template<typename Receiver> QMetaObject::Connection SseClient::addEventListener(const QString &type, Receiver *receiver, void (Receiver::*slot)(const SseEvent &))
+    \overload
+
+    Calls the member function \a slot of \a receiver with each event of \a type.
+*/
 QMetaObject::Connection SseClient::addEventListenerImpl(const QString &type, const QObject *context,
                                                         std::function<void(const SseEvent &)> slot)
 {
@@ -119,7 +280,7 @@ QMetaObject::Connection SseClient::addEventListenerImpl(const QString &type, con
                    std::move(slot));
 }
 
-/*! Removes every listener of events of \a type. */
+/*! Removes every listener of events of \a type added with addEventListener(). */
 void SseClient::removeEventListener(const QString &type)
 {
     Q_D(SseClient);
@@ -130,7 +291,10 @@ void SseClient::removeEventListener(const QString &type)
     }
 }
 
-/*! Removes one listener; returns false if it was not connected. */
+/*!
+    \overload
+    Removes the listener of \a connection; returns false if it was not connected.
+*/
 bool SseClient::removeEventListener(const QMetaObject::Connection &connection)
 {
     const bool removed = QObject::disconnect(connection);

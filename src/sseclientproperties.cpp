@@ -15,6 +15,306 @@
     Q_EMIT notify(d->member); \
   } while (false)
 
+/*!
+    \property SseClient::url
+    \brief The URL of the stream.
+
+    Reconnects go to this URL, not to where a redirect led. A change applies from the next
+    attempt on: it does not reconnect by itself.
+*/
+/*!
+    \property SseClient::method
+    \brief The HTTP method, upper-cased; GET by default (an empty method is GET).
+
+    A request that is not a GET is never sent again automatically unless retryAnyMethod is
+    set. A body with GET is sent as is, with a warning: most servers ignore it.
+*/
+/*!
+    \property SseClient::body
+    \brief The request body, sent with every attempt (for POST streams such as an LLM's chat).
+*/
+/*!
+    \property SseClient::lastEventId
+    \brief The last event ID: sent as \c Last-Event-ID (or as resumeQueryParameter) on every
+    request when it is not empty.
+
+    It changes as events with an \c id: field are dispatched and survives reconnects; set it
+    before open() to resume from a known point. An ID holding CR, LF or NUL is refused with a
+    warning: it would end the header.
+*/
+/*!
+    \property SseClient::reconnectionTime
+    \brief The reconnection time in milliseconds (3000 by default).
+
+    A server's \c retry: field overrides it until the next open(), without changing this
+    property: see serverReconnectionTime. Negative values are taken as 0.
+*/
+/*!
+    \property SseClient::maxRetryDelay
+    \brief The cap of the exponential backoff in milliseconds (30000 by default), never
+    below the server's \c retry:.
+*/
+/*!
+    \property SseClient::maxRetries
+    \brief How many attempts in a row may fail before the client gives up with
+    RetriesExhaustedError; -1 (the default) for no limit, 0 never to reconnect.
+
+    The count restarts when a stream opens.
+*/
+/*!
+    \property SseClient::jitterEnabled
+    \brief Whether reconnect delays are lengthened by a random share (true by default): up to
+    50% after failures and up to 1.5 times the reconnection time after an opened stream, so
+    that clients dropped together do not return together. Never shortened.
+*/
+/*!
+    \property SseClient::retryAnyMethod
+    \brief Whether a request that is not a GET is sent again after a failure or after its
+    stream ended (false by default): replaying a POST could repeat expensive work.
+*/
+/*!
+    \property SseClient::idleTimeout
+    \brief Milliseconds an open stream may stay silent (not even a comment) before it counts
+    as ended and the client reconnects with TimeoutError; 0 (the default) switches it off.
+*/
+/*!
+    \property SseClient::connectTimeout
+    \brief Milliseconds an attempt may wait for its response head (30000 by default); 0 for
+    no limit.
+
+    The time starts when the request is sent, not while it waits for a connection (see
+    waitingForConnection). It is also the bound on a response head that never ends, and on
+    how long the client waits for a deferred SseAuthenticator answer.
+*/
+/*!
+    \property SseClient::maxEventSize
+    \brief The largest line or event data in bytes (16 MiB by default).
+
+    A larger one drops the stream with EventTooLargeError, and the attempt counts as a
+    failure. It bounds the memory of a stream: see \l{Reliability: timeouts, limits, TLS and
+    proxies}.
+*/
+/*!
+    \property SseClient::duplicateWindow
+    \brief How many of the latest event IDs are remembered to drop duplicates; 0 (the default)
+    switches it off.
+
+    An event whose ID is among them (a server that resumed one event too early) is not
+    delivered: duplicateDropped() tells it, duplicateCount counts it. The window starts
+    afresh at open() and holds across reconnects.
+*/
+/*!
+    \property SseClient::sequenceField
+    \brief Where an event's sequence number is, to detect gaps: empty (the default, off),
+    \c{"id"} for integer IDs, or the name of a top-level field of the event's JSON data (such
+    as OpenAI's \c sequence_number).
+
+    A jump forward is a gap: gapDetected() tells it, gapCount counts it, and the event is
+    still delivered. It starts afresh at open() and holds across reconnects.
+*/
+/*!
+    \property SseClient::duplicateCount
+    \brief Events dropped as duplicates since the last open() (see duplicateWindow).
+*/
+/*!
+    \property SseClient::gapCount
+    \brief Gaps detected since the last open() (see sequenceField).
+*/
+/*!
+    \property SseClient::timeToFirstByte
+    \brief Milliseconds from the current attempt's request to its response head; -1 until
+    then.
+*/
+/*!
+    \property SseClient::timeToFirstEvent
+    \brief Milliseconds from the current attempt's request to its first event; -1 until then.
+*/
+/*!
+    \property SseClient::reconnectCount
+    \brief Reconnects scheduled since the last open().
+*/
+/*!
+    \property SseClient::downtime
+    \brief Milliseconds without an open stream while trying (Connecting, Reconnecting) since
+    the last open(); live while it lasts.
+*/
+/*!
+    \property SseClient::eventsPerSecond
+    \brief Events delivered in the last complete second. Live: read it on a timer, since
+    countersChanged() comes only with data.
+*/
+/*!
+    \property SseClient::bytesPerSecond
+    \brief Body bytes received in the last complete second. Live, like eventsPerSecond.
+*/
+/*!
+    \property SseClient::rawHistorySize
+    \brief How many of the last bytes received rawHistory() keeps; 0 (the default) switches
+    it off.
+*/
+/*!
+    \property SseClient::resumeQueryParameter
+    \brief How a reconnect resumes: empty (the default) sends the \c Last-Event-ID header, as
+    the standard says; a name sends the last event ID as that query parameter of the
+    attempt's URL instead.
+
+    For servers and proxies that drop unknown headers. The parameter is added after
+    aboutToStartAttempt() to the attempt's first request; a redirect goes where the server
+    says.
+*/
+/*!
+    \property SseClient::httpProtocol
+    \brief The HTTP version to use (AutoProtocol by default), from the next request on.
+    \sa {Many streams: the connection pool and HTTP/2}
+*/
+/*!
+    \property SseClient::state
+    \brief Where the client is in its life cycle.
+*/
+/*!
+    \property SseClient::readyState
+    \brief The state as the browser's EventSource.readyState says it. Notified by
+    stateChanged().
+*/
+/*!
+    \property SseClient::waitingForConnection
+    \brief Whether the client is Connecting but every connection it may use to the host is
+    busy: the request is sent as soon as one frees up (see SseConnectionPool). The connect
+    timeout starts only then.
+*/
+/*!
+    \property SseClient::reconnectAttempt
+    \brief The number of reconnects scheduled since the last opened stream (0 while a stream
+    is open).
+*/
+/*!
+    \property SseClient::nextRetryTime
+    \brief When the next attempt starts while Reconnecting; invalid otherwise.
+*/
+/*!
+    \property SseClient::openedTime
+    \brief When the latest stream opened; invalid until one did.
+*/
+/*!
+    \property SseClient::eventCount
+    \brief Events delivered by eventReceived() since the last open().
+
+    It counts across reconnects and is reset to 0 by open() only (reconnectNow() from Closed
+    or Failed is an open()); not by a reconnect, nor by close(). Duplicates dropped by duplicateWindow are not counted; events after a gap are.
+    Notified by countersChanged(), once per read from the network, not per event.
+*/
+/*!
+    \property SseClient::byteCount
+    \brief Body bytes fed to the parser since the last open(): after gzip or deflate
+    decoding, without the response heads; reset like eventCount.
+*/
+/*!
+    \property SseClient::serverReconnectionTime
+    \brief The reconnection time set by the server's last \c retry: field (at least 100 ms),
+    which the client uses instead of reconnectionTime; -1 when the server sent none since
+    open().
+*/
+/*!
+    \property SseClient::error
+    \brief The last failure, until it is over.
+
+    error, errorString, httpStatus and errorBody share one notifier, errorChanged(). error and
+    errorString describe the last failure and stay while the client reconnects (Connecting,
+    Reconnecting) or after it gave up (Failed); they are cleared when a stream opens, and by
+    open().
+*/
+/*!
+    \property SseClient::errorString
+    \brief The last failure in words ("HTTP 401 Unauthorized", "Connection refused", ...).
+    \sa error
+*/
+/*!
+    \property SseClient::httpStatus
+    \brief The latest response's status: 0 from each request on until its head arrives.
+    \sa error
+*/
+/*!
+    \property SseClient::errorBody
+    \brief The first 4 KiB of the latest response's body when its status is an error (a
+    401's JSON explanation, say); empty from each request on.
+    \sa error
+*/
+
+/*!
+    \fn QList<std::pair<QByteArray, QByteArray>> SseClient::rawHeaders() const
+    Returns the extra request headers, sent on every request in this order.
+    \sa setRawHeader()
+*/
+/*!
+    \fn void SseClient::setRawHeaders(const QList<std::pair<QByteArray, QByteArray>> &headers)
+    Replaces the extra request headers by \a headers. A \c User-Agent among them replaces
+    QtSse's own; a header holding CR, LF or NUL is not sent (with a warning).
+*/
+/*!
+    \fn void SseClient::setRawHeader(const QByteArray &name, const QByteArray &value)
+    Sets the request header \a name (any case) to \a value, replacing one of that name; an
+    empty \a value removes it.
+*/
+/*!
+    \fn void SseClient::setLastEventIdStorage(std::function<QString()> load, std::function<void(const QString &)> save)
+
+    Makes the last event ID persistent: open() takes it from \a load (when that gives one),
+    and \a save gets it as events arrive, batched (at most once a second), when a stream ends,
+    at close() and in the destructor, so that the next process resumes where this one stopped.
+    The functions run in the client's thread and must not call into the client. Empty
+    functions switch it off.
+    \sa setLastEventIdSettingsKey()
+*/
+/*!
+    \fn void SseClient::setLastEventIdSettingsKey(const QString &key)
+    Makes the last event ID persistent in QSettings() (the application's organization and
+    name) under \a key, as setLastEventIdStorage() does; an empty \a key switches it off.
+*/
+/*!
+    \fn void SseClient::addCaCertificates(const QList<QSslCertificate> &certificates)
+    Adds \a certificates to the CAs trusted for this client's TLS connections (a private
+    CA), besides the system's.
+*/
+/*!
+    \fn void SseClient::setIgnoreSslErrors(bool ignore)
+    Accepts any TLS certificate when \a ignore is true. For tests only, never in production.
+*/
+/*!
+    \fn bool SseClient::ignoreSslErrors() const
+    Returns whether TLS certificate errors are ignored.
+    \sa setIgnoreSslErrors()
+*/
+/*!
+    \fn QByteArray SseClient::rawHistory() const
+    Returns the last rawHistorySize bytes received (decoded, as fed to the parser), to show
+    what a stream said before an error.
+*/
+/*!
+    \fn QNetworkAccessManager *SseClient::networkAccessManager() const
+    Returns the application's manager set with setNetworkAccessManager(), else the pooled
+    manager carrying the current request, else \c nullptr.
+*/
+/*!
+    \fn void SseClient::setNetworkAccessManager(QNetworkAccessManager *manager)
+    Makes the client use the application's \a manager instead of its thread's
+    SseConnectionPool. The client does not own it; it must live in the client's thread. If it
+    is destroyed first, the attempt ends with ConnectionError. Streams beyond its 6
+    connections per host on HTTP/1.1 (SseConnectionPool::maxHttp2Streams() on HTTP/2) wait
+    visibly (waitingForConnection). \c nullptr returns to the pool.
+*/
+/*!
+    \fn QList<std::pair<QByteArray, QByteArray>> SseClient::responseHeaders() const
+    Returns the latest response's headers as received (names in the server's case, in
+    order); empty from each request on until its head arrives. Every response has them: a
+    redirect's, an error's and the stream's. responseReceived() says when.
+*/
+/*!
+    \fn void SseClient::countersChanged()
+    Emitted when eventCount, byteCount, duplicateCount, gapCount or the metrics
+    (timeToFirstByte, timeToFirstEvent, reconnectCount, downtime) changed: once per read from
+    the network, not per event.
+*/
+
 QUrl SseClient::url() const
 {
     return d_func()->url;

@@ -6,6 +6,8 @@
 
 /*!
     \class SseEvent
+    \inmodule QtSse
+    \inheaderfile QtSse/SseEvent
     \brief One dispatched server-sent event: its type, data and the last event ID at dispatch.
 
     \c type is "message" unless the stream named it with an \c event: field. \c data is the
@@ -14,6 +16,69 @@
     WHATWG standard's MessageEvent.lastEventId does.
 
     json() parses the data as any JSON value; a parse error is reported, never dropped.
+
+    SseEvent is a value type (implicitly shared strings, no d-pointer): copy it freely. In
+    QML it is the \l sseEvent value type.
+
+    \snippet gettingstarted.cpp json
+*/
+
+/*!
+    \property SseEvent::type
+    \brief The event type: "message" unless the stream named it with an \c event: field.
+*/
+/*!
+    \property SseEvent::data
+    \brief The data: the event's \c data: lines joined with LF.
+*/
+/*!
+    \property SseEvent::lastEventId
+    \brief The event source's last event ID when the event was dispatched.
+*/
+/*!
+    \property SseEvent::json
+    \brief The data as a JSON value; \c Undefined when it is not JSON. See json().
+*/
+/*!
+    \property SseEvent::isJson
+    \brief Whether the data is exactly one JSON value. See isJson().
+*/
+/*!
+    \property SseEvent::jsonError
+    \brief Why the data is not JSON, with the offset; empty when it is. See
+    jsonErrorString().
+*/
+/*!
+    \fn SseEvent::SseEvent()
+    Constructs an event of type "message" with empty data and no ID.
+*/
+/*!
+    \fn QString SseEvent::type() const
+    Returns the event type.
+*/
+/*!
+    \fn QString SseEvent::data() const
+    Returns the data.
+*/
+/*!
+    \fn QString SseEvent::lastEventId() const
+    Returns the last event ID at dispatch.
+*/
+/*!
+    \fn void SseEvent::swap(SseEvent &other)
+    Swaps this event with \a other. This operation is very fast and never fails.
+*/
+/*!
+    \fn bool SseEvent::operator==(const SseEvent &a, const SseEvent &b)
+    Returns true when \a a and \a b have the same type, data and last event ID.
+*/
+/*!
+    \fn bool SseEvent::operator!=(const SseEvent &a, const SseEvent &b)
+    Returns true when \a a and \a b differ in type, data or last event ID.
+*/
+
+/*!
+    Constructs an event of \a type with \a data and \a lastEventId.
 */
 
 SseEvent::SseEvent(QString type, QString data, QString lastEventId)
@@ -76,6 +141,10 @@ QString SseEvent::jsonErrorString() const
     return QStringLiteral("%1 at offset %2").arg(err.errorString()).arg(err.offset);
 }
 
+/*!
+    \relates SseEvent
+    Writes \a event to \a debug as \c{SseEvent(type, data, id=...)}.
+*/
 QDebug operator<<(QDebug debug, const SseEvent &event)
 {
     QDebugStateSaver saver(debug);

@@ -7,6 +7,8 @@
 
 /*!
     \class SseParser
+    \inmodule QtSse
+    \inheaderfile QtSse/SseParser
     \brief The incremental \c text/event-stream parser of the WHATWG HTML standard.
 
     Feed it the bytes of one response in chunks of any size with feed(); it calls the event
@@ -28,12 +30,117 @@
     is decoded as it arrives, in the same pass that looks for its end. The ID, type and data
     QStrings of an event reuse the buffers of the previous event's once its handler let go of
     it, so that a stream of small events costs no allocation per event.
+
+    \snippet parser.cpp parser
+
+    The handlers may call reset() or destroy the parser: feed() then stops at once.
+
+    \sa SseClient
 */
 
+/*!
+    \enum SseParser::Error
+
+    \value NoError       No error.
+    \value EventTooLarge A line or the data of one event exceeded maxEventSize().
+*/
+/*!
+    \typealias SseParser::EventHandler
+    A \c{std::function<void(const SseEvent &event)>}, called once per dispatched event, in
+    stream order.
+*/
+/*!
+    \typealias SseParser::CommentHandler
+    A \c{std::function<void(const QString &comment)>}, called for each comment line with
+    what follows the colon.
+*/
+/*!
+    \typealias SseParser::RetryHandler
+    A \c{std::function<void(qint64 milliseconds)>}, called for each valid \c retry: field
+    (all ASCII digits) with the new reconnection time.
+*/
+/*!
+    \variable SseParser::DefaultMaxEventSize
+    The default maxEventSize(): 16 MiB.
+*/
+/*!
+    \fn void SseParser::setEventHandler(EventHandler handler)
+    Sets the \a handler called for each dispatched event.
+*/
+/*!
+    \fn void SseParser::setCommentHandler(CommentHandler handler)
+    Sets the \a handler called for each comment line.
+*/
+/*!
+    \fn void SseParser::setRetryHandler(RetryHandler handler)
+    Sets the \a handler called for each valid \c retry: field.
+*/
+/*!
+    \fn QString SseParser::lastEventId() const
+    Returns the last event ID: the latest \c id: field of a dispatched event (an empty
+    \c id: resets it). It survives reset().
+*/
+/*!
+    \fn void SseParser::setLastEventId(const QString &id)
+    Sets the last event ID to \a id (to resume from a known point); an \c id: field of the
+    event being parsed is overridden.
+*/
+/*!
+    \fn bool SseParser::eventHasId() const
+    In the event handler: returns whether the event being delivered carried an \c id: field
+    of its own (else its lastEventId() is the one before it).
+*/
+/*!
+    \fn qsizetype SseParser::maxEventSize() const
+    Returns the largest line or event data accepted, in bytes.
+*/
+/*!
+    \fn void SseParser::setMaxEventSize(qsizetype bytes)
+    Sets the largest line or event data accepted to \a bytes (at least 1).
+*/
+/*!
+    \fn SseParser::Error SseParser::error() const
+    Returns the error state; feed() ignores input until reset() once it is not NoError.
+*/
+/*!
+    \fn QString SseParser::errorString() const
+    Returns the error in words; empty without an error.
+*/
+/*!
+    \fn qsizetype SseParser::bufferedBytes() const
+
+    Returns the bytes held for an unfinished line or event: at most \c{2 * maxEventSize()},
+    the data of the event so far (at most maxEventSize()) and the line still arriving (at
+    most as much).
+
+    Besides, whatever the size of the fields it saw, the parser holds: between events, the
+    last event ID (at most 3 bytes per byte of its UTF-8, counted as at least 256 bytes) and at
+    most 140 KiB of buffers kept for the next events; after reset(), the last event ID alone;
+    while an event is parsed and handed out, that event too, at most \c{12 * maxEventSize()}
+    in all.
+*/
+/*!
+    \fn SseParser::SseParser(const SseParser &)
+    Parsers cannot be copied.
+*/
+/*!
+    \fn SseParser &SseParser::operator=(const SseParser &)
+    Parsers cannot be copied.
+*/
+
+/*!
+    Constructs a parser without handlers.
+*/
 SseParser::SseParser() = default;
 
+/*!
+    Constructs a parser that calls \a onEvent for each dispatched event.
+*/
 SseParser::SseParser(EventHandler onEvent) : m_onEvent(std::move(onEvent)) { }
 
+/*!
+    Destroys the parser; also safe from one of its handlers.
+*/
 SseParser::~SseParser()
 {
     if (m_alive)
@@ -148,6 +255,10 @@ void SseParser::releaseFieldBuffers()
         m_lastEventId.squeeze();
 }
 
+/*!
+    The stream ended: an event not terminated by a blank line is discarded, with its \c id:
+    field, as the standard says.
+*/
 void SseParser::finish()
 {
     // Any pending data is discarded, and so is an id: field of the unfinished event: it was
@@ -167,6 +278,11 @@ void SseParser::finish()
     m_lastWasCR = false;
 }
 
+/*!
+    Prepares for a new response: buffers, the pending event, the error and the BOM state are
+    cleared; the last event ID survives (it is sent as Last-Event-ID on reconnection). From a
+    handler, the running feed() stops at once.
+*/
 void SseParser::reset()
 {
     finish();
@@ -181,6 +297,10 @@ void SseParser::reset()
     m_interrupted = true; // a feed() in progress (reset from a handler) stops at once
 }
 
+/*!
+    Feeds the next bytes of the stream, \a chunk, in any chunking. Returns false once the
+    parser is in error; it then ignores further input until reset().
+*/
 bool SseParser::feed(QByteArrayView chunk)
 {
     if (m_error != Error::NoError)

@@ -230,6 +230,10 @@ void SseParser::dispatchLongType()
     m_onEvent(SseEvent(std::move(type), std::move(data), m_lastEventId));
 }
 
+/*!
+    Parses the complete \a stream and returns its events; \a lastEventId, if not null,
+    receives the last event ID at its end.
+*/
 QList<SseEvent> SseParser::parseAll(QByteArrayView stream, QString *lastEventId)
 {
     QList<SseEvent> events;

@@ -44,6 +44,27 @@ if(private_headers)
     message(FATAL_ERROR "cmake_consumer: private headers installed: ${private_headers}")
 endif()
 
+# The pkg-config file, for builds without CMake: it points into this prefix.
+file(GLOB pc_files "${prefix}/lib*/pkgconfig/QtSse.pc" "${prefix}/lib/*/pkgconfig/QtSse.pc")
+if(NOT pc_files)
+    message(FATAL_ERROR "cmake_consumer: lib/pkgconfig/QtSse.pc is not installed")
+endif()
+find_program(PKG_CONFIG pkg-config)
+if(PKG_CONFIG)
+    list(GET pc_files 0 pc_file)
+    get_filename_component(pc_dir "${pc_file}" DIRECTORY)
+    execute_process(COMMAND "${CMAKE_COMMAND}" -E env "PKG_CONFIG_PATH=${pc_dir}"
+            "${PKG_CONFIG}" --cflags --libs QtSse
+        RESULT_VARIABLE result OUTPUT_VARIABLE flags ERROR_VARIABLE flags)
+    string(REGEX MATCH "-I([^ \n]*/include)( |\n|$)" _ "${flags}")
+    set(pc_include "${CMAKE_MATCH_1}")
+    if(NOT result EQUAL 0 OR NOT flags MATCHES "-lQtSse" OR NOT pc_include
+       OR NOT EXISTS "${pc_include}/QtSse/SseClient")
+        message(FATAL_ERROR "cmake_consumer: pkg-config --cflags --libs QtSse does not point "
+            "into ${prefix}: ${flags}")
+    endif()
+endif()
+
 set(configure_args
     -S "${CONSUMER_SOURCE_DIR}" -B "${consumer_build}"
     "-DCMAKE_PREFIX_PATH=${prefix}"
