@@ -54,6 +54,12 @@
     once.
 */
 /*!
+    \qmlproperty int SseEventModel::updateInterval
+    The least time between two updates of the view, in milliseconds (16 by default: a frame at
+    60 Hz; 0: every event loop turn). The events of that time come as one insertion; the first
+    event after a quiet spell shows in the next event loop turn.
+*/
+/*!
     \qmlproperty list<string> SseEventModel::typeFilter
     The event types kept; empty (the default) keeps every type.
 */

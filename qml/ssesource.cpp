@@ -184,6 +184,34 @@ QTSSE_SAME(Http2PriorKnowledge);
     out as soon as one frees up.
 */
 /*!
+    \qmlproperty bool SseSource::networkAware
+    Whether the source waits for the network (true by default): while the system says it is
+    down, no attempt is made (nor counted against maxRetries), and the source connects at once,
+    its backoff reset, when it returns. Loopback hosts never wait. See SseClient::networkAware.
+*/
+/*!
+    \qmlproperty bool SseSource::waitingForNetwork
+    \readonly
+    Connecting or Reconnecting, but waiting for the network to return before the next attempt.
+*/
+/*!
+    \qmlproperty bool SseSource::pauseWhenSuspended
+    Opt-in (false by default): while the application is suspended (a mobile application in the
+    background), the stream is closed and no attempt is made; on the application's return the
+    source reconnects at once, resuming from the last event ID.
+*/
+/*!
+    \qmlproperty bool SseSource::paused
+    \readonly
+    The stream is closed because the application is suspended (see pauseWhenSuspended).
+*/
+/*!
+    \qmlproperty bool SseSource::batchedDelivery
+    Opt-in (false by default): besides eventReceived() per event, eventsReceived() once per
+    network read with that read's events. One JavaScript call per read instead of one per
+    event, for handlers of fast streams.
+*/
+/*!
     \qmlproperty string SseSource::lastEventId
     \readonly
     The last event ID, sent on reconnection.
@@ -300,6 +328,11 @@ QTSSE_SAME(Http2PriorKnowledge);
 /*!
     \qmlsignal SseSource::eventReceived(sseEvent event)
     Emitted for each \a event, in stream order, before the handlers of its type.
+*/
+/*!
+    \qmlsignal SseSource::eventsReceived(list<sseEvent> events)
+    With batchedDelivery set, emitted once per network read with its \a events, in stream
+    order, after their eventReceived() signals.
 */
 /*!
     \qmlsignal SseSource::commentReceived(string comment)

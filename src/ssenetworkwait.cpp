@@ -20,6 +20,36 @@ bool isLoopbackHost(const QString &host)
 
 } // namespace
 
+/*!
+    \property SseClient::networkAware
+    \brief Whether the client waits for the network (true by default).
+
+    While the client's reachability() says the network is down, no attempt is made and none
+    counts against maxRetries: the client waits, Connecting or Reconnecting, with
+    waitingForNetwork set, and connects at once, its backoff reset, when the network returns.
+    An open stream is left alone: its data says more than the system does. The default source,
+    SseReachability::system(), says nothing of loopback hosts, and "unknown" when no
+    QNetworkInformation backend loads: the client then backs off as usual. reconnectNow()
+    connects whatever the source says.
+*/
+/*!
+    \property SseClient::pauseWhenSuspended
+    \brief Whether the stream is closed while the application is suspended (false by default).
+
+    While the reachability() source says the application is suspended (a mobile application in
+    the background), the stream is closed and no attempt is made (paused); on the
+    application's return the client reconnects at once, resuming from the last event ID.
+*/
+/*!
+    \property SseClient::waitingForNetwork
+    \brief Whether the next attempt waits for the network to return (see networkAware).
+*/
+/*!
+    \property SseClient::paused
+    \brief Whether the stream is closed because the application is suspended (see
+    pauseWhenSuspended).
+*/
+
 bool SseClient::isNetworkAware() const
 {
     return d_func()->networkAware;
@@ -52,12 +82,21 @@ void SseClient::setPauseWhenSuspended(bool enabled)
     d->onReachabilityChanged();
 }
 
+/*!
+    Returns the source the client follows: the one given to setReachability(), else
+    SseReachability::system().
+*/
 SseReachability *SseClient::reachability() const
 {
     Q_D(const SseClient);
     return d->hasUserReachability ? d->userReachability.data() : SseReachability::system();
 }
 
+/*!
+    Follows \a source (not owned) for networkAware and pauseWhenSuspended instead of
+    SseReachability::system(); nullptr gives the system's back. A source that is destroyed
+    says nothing more: the client stops waiting for it.
+*/
 void SseClient::setReachability(SseReachability *source)
 {
     Q_D(SseClient);

@@ -113,13 +113,17 @@ private:
 */
 
 /*!
-    Constructs a source that says NetworkUnknown and not suspended until told otherwise.
+    Constructs a source, a child of \a parent, that says NetworkUnknown and not suspended
+    until told otherwise.
 */
 SseReachability::SseReachability(QObject *parent)
     : QObject(parent), d(std::make_unique<SseReachabilityPrivate>())
 {
 }
 
+/*!
+    Destroys the source: the clients that follow it stop waiting for it.
+*/
 SseReachability::~SseReachability() = default;
 
 /*!
@@ -187,6 +191,9 @@ SseReachability *SseReachability::system()
     return r;
 }
 
+/*!
+    Returns true for the object system() returns.
+*/
 bool SseReachability::isSystem() const
 {
     return d->system;
