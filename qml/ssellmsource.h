@@ -8,6 +8,7 @@
 #include <QtCore/qjsonobject.h>
 #include <QtCore/qobject.h>
 #include <QtCore/qurl.h>
+#include <QtCore/qvariantlist.h>
 #include <QtCore/qvariantmap.h>
 #include <QtQml/qqmlregistration.h>
 
@@ -30,9 +31,9 @@ class SseLlmSource : public QObject
     Q_PROPERTY(bool streaming READ isStreaming NOTIFY stateChanged)
     Q_PROPERTY(QString text READ text NOTIFY textChanged)
     Q_PROPERTY(QString reasoning READ reasoning NOTIFY reasoningChanged)
-    Q_PROPERTY(QJsonArray toolCalls READ toolCalls NOTIFY toolCallsChanged)
+    Q_PROPERTY(QVariantList toolCalls READ toolCalls NOTIFY toolCallsChanged)
     Q_PROPERTY(QString finishReason READ finishReason NOTIFY finishReasonChanged)
-    Q_PROPERTY(QJsonObject usage READ usage NOTIFY usageChanged)
+    Q_PROPERTY(QVariantMap usage READ usage NOTIFY usageChanged)
     Q_PROPERTY(int inputTokens READ inputTokens NOTIFY usageChanged)
     Q_PROPERTY(int outputTokens READ outputTokens NOTIFY usageChanged)
     Q_PROPERTY(int totalTokens READ totalTokens NOTIFY usageChanged)
@@ -77,9 +78,10 @@ public:
     bool isStreaming() const { return m_stream->state() == SseLlmStream::Streaming; }
     QString text() const { return m_stream->text(); }
     QString reasoning() const { return m_stream->reasoning(); }
-    QJsonArray toolCalls() const { return m_stream->toolCalls(); }
+    // As QML's types (qmllint knows no QJsonArray), converted when read.
+    QVariantList toolCalls() const { return m_stream->toolCalls().toVariantList(); }
     QString finishReason() const { return m_stream->finishReason(); }
-    QJsonObject usage() const { return m_stream->usage(); }
+    QVariantMap usage() const { return m_stream->usage().toVariantMap(); }
     int inputTokens() const { return m_stream->inputTokens(); }
     int outputTokens() const { return m_stream->outputTokens(); }
     int totalTokens() const { return m_stream->totalTokens(); }
