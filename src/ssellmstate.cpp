@@ -256,17 +256,25 @@ void LlmStreamState::setUsage(const QJsonObject &raw, int input, int output, int
 {
     if (!isStreaming())
         return;
-    QJsonObject next = merge ? usage : QJsonObject();
-    for (auto it = raw.begin(); it != raw.end(); ++it)
-        next.insert(it.key(), it.value());
     const int in = input >= 0 ? input : (merge ? inputTokens : -1);
     const int out = output >= 0 ? output : (merge ? outputTokens : -1);
     int sum = total;
     if (sum < 0 && in >= 0 && out >= 0)
         sum = in + out;
-    if (next == usage && in == inputTokens && out == outputTokens && sum == totalTokens)
-        return;
-    usage = next;
+    const bool sameCounts = in == inputTokens && out == outputTokens && sum == totalTokens;
+    if (!merge) {
+        // Gemini repeats its usage in every response: the common case is no change at all.
+        if (sameCounts && raw == usage)
+            return;
+        usage = raw;
+    } else {
+        QJsonObject next = usage;
+        for (auto it = raw.begin(); it != raw.end(); ++it)
+            next.insert(it.key(), it.value());
+        if (sameCounts && next == usage)
+            return;
+        usage = next;
+    }
     inputTokens = in;
     outputTokens = out;
     totalTokens = sum;
