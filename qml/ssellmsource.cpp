@@ -32,12 +32,14 @@
 */
 /*!
     \qmlproperty enumeration SseLlmSource::dialect
-    The provider's format; \c SseLlmSource.AutoDialect (the default) detects it from the
-    stream. \value SseLlmSource.AutoDialect detected
-    \value SseLlmSource.OpenAIChatCompletions OpenAI Chat Completions
-    \value SseLlmSource.OpenAIResponses OpenAI Responses
-    \value SseLlmSource.AnthropicMessages Anthropic Messages
-    \value SseLlmSource.GeminiGenerateContent Gemini streamGenerateContent
+    The provider's format:
+    \list
+    \li \c SseLlmSource.AutoDialect (the default): detected from the stream
+    \li \c SseLlmSource.OpenAIChatCompletions: OpenAI Chat Completions
+    \li \c SseLlmSource.OpenAIResponses: OpenAI Responses
+    \li \c SseLlmSource.AnthropicMessages: Anthropic Messages
+    \li \c SseLlmSource.GeminiGenerateContent: Gemini streamGenerateContent
+    \endlist
 */
 /*!
     \qmlproperty string SseLlmSource::apiKey
