@@ -3,12 +3,17 @@
 // terminal event closes the client; a body that ends early is an IncompleteStreamError and is
 // never requested again, also for a GET the client would re-send; a dropped connection is a
 // NetworkError; an error status with the provider's JSON body says it in the provider's words;
-// abort() keeps what arrived; the request convenience sets the method, body and key header.
+// abort() keeps what arrived; the request convenience sets the method, body and key header;
+// the transcripts of tests/data/llm over a socket end as they do in memory.
 #include <QtSse/SseClient>
 #include <QtSse/SseLlmStream>
 
 #include "ssetestserver.h"
 
+#include <QtSse/SseParser>
+
+#include <QtCore/qdir.h>
+#include <QtCore/qfile.h>
 #include <QtCore/qjsondocument.h>
 #include <QtTest/qsignalspy.h>
 #include <QtTest/qtest.h>
@@ -44,6 +49,8 @@ private Q_SLOTS:
     void requestConvenience_data();
     void requestConvenience();
     void restartClearsTheLastStream();
+    void transcriptsOverSockets_data();
+    void transcriptsOverSockets();
 };
 
 void tst_LlmStreamEnds::terminalEventClosesClient()
@@ -319,6 +326,53 @@ void tst_LlmStreamEnds::restartClearsTheLastStream()
     stream.reset();
     QCOMPARE(stream.state(), SseLlmStream::Idle);
     QCOMPARE(stream.text(), QString());
+}
+
+// Every transcript of tests/data/llm served over a socket in small chunked writes ends as it
+// does read from memory (tst_llmstream_transcripts checks what that is): the same text, tool
+// calls, usage and error, with the client closed and one request.
+void tst_LlmStreamEnds::transcriptsOverSockets_data()
+{
+    QTest::addColumn<QString>("file");
+    const QDir dir(QStringLiteral(QTSSE_LLM_DATA_DIR));
+    const QStringList files = dir.entryList({u"*.sse"_s}, QDir::Files, QDir::Name);
+    QCOMPARE(files.size(), 8);
+    for (const QString &file : files)
+        QTest::newRow(qPrintable(file)) << dir.filePath(file);
+}
+
+void tst_LlmStreamEnds::transcriptsOverSockets()
+{
+    QFETCH(QString, file);
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray bytes = f.readAll();
+
+    SseLlmStream memory;
+    SseParser parser([&](const SseEvent &e) { memory.processEvent(e); });
+    parser.feed(bytes);
+    parser.finish();
+    memory.processEndOfStream();
+
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(SseTestServer::Response::sse().chunked().sendSlowly(bytes, 61, 0).close());
+    SseLlmStream stream;
+    stream.setRequest(server.url(u"/v1/stream"_s), QJsonObject {{u"stream"_s, true}}, "k");
+    stream.start();
+    QTRY_VERIFY_WITH_TIMEOUT(stream.state() != SseLlmStream::Streaming, Timeout);
+    QCOMPARE(stream.state(), memory.state());
+    QCOMPARE(stream.detectedDialect(), memory.detectedDialect());
+    QCOMPARE(stream.text(), memory.text());
+    QCOMPARE(stream.reasoning(), memory.reasoning());
+    QCOMPARE(stream.toolCalls(), memory.toolCalls());
+    QCOMPARE(stream.finishReason(), memory.finishReason());
+    QCOMPARE(stream.usage(), memory.usage());
+    QCOMPARE(stream.error(), memory.error());
+    QCOMPARE(stream.errorType(), memory.errorType());
+    QCOMPARE(stream.errorString(), memory.errorString());
+    QVERIFY(stream.client()->state() == SseClient::Closed);
+    QCOMPARE(server.requestCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_LlmStreamEnds)
