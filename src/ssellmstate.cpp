@@ -326,6 +326,7 @@ void SseLlmStreamPrivate::attach(SseClient *c, bool owned)
     client = c;
     ownsClient = owned;
     QObject::connect(c, &SseClient::eventReceived, q, [this](const SseEvent &e) { onEvent(e); });
+    QObject::connect(c, &SseClient::opened, q, [this] { clientOpened = true; });
     QObject::connect(c, &SseClient::closed, q, [this] { onClientClosed(); });
     QObject::connect(c, &SseClient::reconnectScheduled, q, [this] { onReconnectScheduled(); });
 }
@@ -342,6 +343,7 @@ void SseLlmStreamPrivate::setDetectedDialect(SseLlmStream::Dialect d)
 void SseLlmStreamPrivate::begin()
 {
     resetState();
+    clientOpened = false;
     setDetectedDialect(dialect);
     handler = QtSsePrivate::createLlmDialect(dialect);
     setState(SseLlmStream::Streaming);
@@ -394,7 +396,8 @@ void SseLlmStreamPrivate::onEndOfStream()
         return;
     }
     fail(SseLlmStream::IncompleteStreamError, QString(),
-         handler ? QStringLiteral("The stream ended before its terminal event")
+         handler ? QStringLiteral("The stream ended before its terminal event: the server ended "
+                                  "the body")
                  : QStringLiteral("The stream ended before an event of a known LLM dialect"));
 }
 
@@ -404,6 +407,17 @@ void SseLlmStreamPrivate::onClientClosed()
         return;
     if (client->error() == SseClient::NoError) {
         onEndOfStream(); // the server ended the body, and the client does not re-send a POST
+        return;
+    }
+    if (client->error() == SseClient::ConnectionError && clientOpened) {
+        // Dropped mid-body: Qt reports that as a clean end or as a closed connection, as the
+        // timing goes; either way the reply ended before its terminal event.
+        if (handler && handler->mayEndAtEof(*this))
+            finish();
+        else
+            fail(SseLlmStream::IncompleteStreamError, QString(),
+                 QStringLiteral("The stream ended before its terminal event: %1")
+                         .arg(client->errorString()));
         return;
     }
     // The request failed, or the stream broke. A provider's JSON error body (a 401, a 429, a

@@ -72,14 +72,16 @@
     \enum SseLlmStream::Error
     Why the stream failed.
     \value NoError No error.
-    \value NetworkError The request or the connection failed (SseClient::error() tells how).
+    \value NetworkError The request failed, or the stream broke in another way than a drop
+           (a timeout, an event too large; SseClient::error() tells how).
            A provider's JSON error body, such as a 401 or a 429, fills errorType() and
            errorString().
     \value ProviderError The provider sent an error in the stream after the 200. Examples are
            Anthropic's \c{event: error} (\c overloaded_error), OpenAI's \c error object or
            \c response.failed, and Gemini's \c error. errorType() holds the provider's type or
            code.
-    \value IncompleteStreamError The body ended before the dialect's terminal event.
+    \value IncompleteStreamError The body ended, or the connection dropped, after the stream
+           opened but before the dialect's terminal event.
     \value ProtocolError An event of the dialect carried data that is not a JSON object.
 */
 

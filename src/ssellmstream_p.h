@@ -139,6 +139,7 @@ public:
     SseLlmStream::Dialect detected = SseLlmStream::AutoDialect;
     std::unique_ptr<QtSsePrivate::LlmDialect> handler;
     bool ownsClient = false;
+    bool clientOpened = false; // the client's stream opened since begin()
 
     friend class SseLlmStream;
 };

@@ -141,7 +141,9 @@ void tst_LlmStreamEnds::droppedConnectionIsIncomplete()
     stream.start();
     QVERIFY(errors.wait(Timeout));
     QCOMPARE(stream.error(), SseLlmStream::IncompleteStreamError);
-    QCOMPARE(stream.errorString(), u"The stream ended before its terminal event"_s);
+    // Qt reports the drop as the end of the body or as a closed connection, as the timing goes.
+    QVERIFY2(stream.errorString().startsWith(u"The stream ended before its terminal event: "_s),
+             qPrintable(stream.errorString()));
     QCOMPARE(stream.text(), u"Hel"_s);
     QCOMPARE(server.requestCount(), 1);
 }
