@@ -2,65 +2,44 @@
 #include "chatcompletion.h"
 
 #include "httprequest.h"
+#include "llmdemo.h"
 
 #include <QtCore/qdatetime.h>
 #include <QtCore/qjsonarray.h>
 #include <QtCore/qjsondocument.h>
 #include <QtCore/qjsonobject.h>
-#include <QtNetwork/qtcpsocket.h>
 
 namespace {
 
-constexpr int MaxEchoedWords = 8;
-
-// A JSON string literal, quotes included.
-QByteArray jsonString(const QString &s)
+void sendError(QTcpSocket *socket, const QByteArray &message)
 {
-    const QByteArray array = QJsonDocument(QJsonArray {s}).toJson(QJsonDocument::Compact);
-    return array.mid(1, array.size() - 2);
+    sendLlmError(socket, LlmProvider::OpenAI, 400, "invalid_request_error", message);
 }
 
-void sendError(QTcpSocket *socket, int status, const QByteArray &message, const QByteArray &code)
+class ChunkMaker
 {
-    sendJsonError(socket, status, message, "invalid_request_error", code);
-}
-
-// The text of a message's "content": a string, or an array of {"type":"text","text":...} parts.
-QString contentText(const QJsonValue &content)
-{
-    if (content.isString())
-        return content.toString();
-    QStringList parts;
-    const QJsonArray array = content.toArray();
-    for (const QJsonValue &part : array)
-        parts.append(part.toObject().value(QLatin1String("text")).toString());
-    return parts.join(u' ');
-}
-
-QStringList replyWords(const QJsonArray &messages)
-{
-    QString said;
-    for (const QJsonValue &message : messages) {
-        const QJsonObject object = message.toObject();
-        if (object.value(QLatin1String("role")).toString() == QLatin1String("user"))
-            said = contentText(object.value(QLatin1String("content")));
+public:
+    explicit ChunkMaker(const QString &model)
+        : m_head("data: {\"id\":\"chatcmpl-demo\",\"object\":\"chat.completion.chunk\",\"created\":"
+                 + QByteArray::number(QDateTime::currentSecsSinceEpoch())
+                 + ",\"model\":" + jsonString(model))
+    {
     }
-    QStringList words =
-            QStringLiteral("Hi! This is sse-demo-server, streaming offline. You said:").split(u' ');
-    QStringList echoed = said.simplified().split(u' ', Qt::SkipEmptyParts);
-    if (echoed.isEmpty()) {
-        words.append(QStringLiteral("nothing."));
-    } else {
-        if (echoed.size() > MaxEchoedWords) {
-            echoed = echoed.first(MaxEchoedWords);
-            echoed.append(QStringLiteral("..."));
-        }
-        echoed.first().prepend(u'"');
-        echoed.last().append(u'"');
-        words += echoed;
+    QByteArray chunk(const QByteArray &delta, const QByteArray &finishReason = "null") const
+    {
+        return m_head + ",\"choices\":[{\"index\":0,\"delta\":" + delta
+                + ",\"finish_reason\":" + finishReason + "}]}\n\n";
     }
-    return words;
-}
+    QByteArray usage(int prompt, int completion) const
+    {
+        return m_head + ",\"choices\":[],\"usage\":{\"prompt_tokens\":" + QByteArray::number(prompt)
+                + ",\"completion_tokens\":" + QByteArray::number(completion)
+                + ",\"total_tokens\":" + QByteArray::number(prompt + completion) + "}}\n\n";
+    }
+
+private:
+    QByteArray m_head;
+};
 
 } // namespace
 
@@ -69,88 +48,75 @@ void ChatCompletion::handle(QTcpSocket *socket, const HttpRequest &request)
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
     if (!document.isObject()) {
-        sendError(socket, 400,
-                  "the body is not a JSON object: " + parseError.errorString().toUtf8(), {});
+        sendError(socket, "the body is not a JSON object: " + parseError.errorString().toUtf8());
         return;
     }
     const QJsonObject body = document.object();
     const QJsonArray messages = body.value(QLatin1String("messages")).toArray();
     if (messages.isEmpty()) {
-        sendError(socket, 400, "'messages' must be a non-empty array", {});
+        sendError(socket, "'messages' must be a non-empty array");
         return;
     }
-    QByteArray model = body.value(QLatin1String("model")).toString().toUtf8();
+    QString model = body.value(QLatin1String("model")).toString();
     if (model.isEmpty())
-        model = "demo-model";
-    const QStringList words = replyWords(messages);
+        model = QStringLiteral("demo-model");
+    const QString prompt = lastUserText(messages);
+    const std::optional<LlmScenario> s =
+            llmScenario(socket, request, LlmProvider::OpenAI, prompt, model);
+    if (!s)
+        return;
 
     if (body.value(QLatin1String("stream")) == QJsonValue(false)) {
         const QJsonObject completion {
                 {QLatin1String("id"), QLatin1String("chatcmpl-demo")},
                 {QLatin1String("object"), QLatin1String("chat.completion")},
                 {QLatin1String("created"), QDateTime::currentSecsSinceEpoch()},
-                {QLatin1String("model"), QString::fromUtf8(model)},
+                {QLatin1String("model"), model},
                 {QLatin1String("choices"),
                  QJsonArray {QJsonObject {
                          {QLatin1String("index"), 0},
                          {QLatin1String("message"),
                           QJsonObject {{QLatin1String("role"), QLatin1String("assistant")},
-                                       {QLatin1String("content"), words.join(u' ')}}},
+                                       {QLatin1String("content"), s->words.join(QString())}}},
                          {QLatin1String("finish_reason"), QLatin1String("stop")}}}}};
-        sendHttpResponse(socket, 200, "application/json",
-                         QJsonDocument(completion).toJson(QJsonDocument::Compact) + '\n');
+        sendHttpResponse(socket, 200, "application/json", compactJson(completion) + '\n');
         return;
     }
-    (new ChatCompletion(socket, model, words))->start();
-}
 
-ChatCompletion::ChatCompletion(QTcpSocket *socket, QByteArray model, QStringList words)
-    : QObject(socket),
-      m_socket(socket),
-      m_model(std::move(model)),
-      m_words(std::move(words)),
-      m_created(QDateTime::currentSecsSinceEpoch())
-{
-    connect(&m_timer, &QTimer::timeout, this, &ChatCompletion::sendNext);
-}
-
-void ChatCompletion::start()
-{
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    m_socket->write(httpResponseHead(200,
-                                     {{"Content-Type", "text/event-stream; charset=utf-8"},
-                                      {"Cache-Control", "no-cache"},
-                                      {"Connection", "close"},
-                                      {"Access-Control-Allow-Origin", "*"}}));
-    sendNext();
-    m_timer.start(ChunkIntervalMs);
-}
-
-QByteArray ChatCompletion::chunk(const QByteArray &delta, const QByteArray &finishReason) const
-{
-    return "data: {\"id\":\"chatcmpl-demo\",\"object\":\"chat.completion.chunk\",\"created\":"
-            + QByteArray::number(m_created) + ",\"model\":" + jsonString(QString::fromUtf8(m_model))
-            + ",\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":" + finishReason
-            + "}]}\n\n";
-}
-
-void ChatCompletion::sendNext()
-{
-    if (m_socket->state() != QAbstractSocket::ConnectedState) {
-        m_timer.stop();
-        return;
+    const ChunkMaker maker(model);
+    QList<QByteArray> frames;
+    frames.append(maker.chunk("{\"role\":\"assistant\",\"content\":\"\"}"));
+    for (qsizetype i = 0; i < s->words.size(); ++i) {
+        if (s->error && i == 3) {
+            frames.append("data: {\"error\":{\"message\":\"The server had an error while "
+                          "processing your request (demo: /error).\",\"type\":\"server_error\","
+                          "\"param\":null,\"code\":null}}\n\n");
+            LlmFrameWriter::start(socket, frames, s->intervalMs);
+            return;
+        }
+        if (s->pings)
+            frames.append(": keep-alive\n\n");
+        frames.append(maker.chunk("{\"content\":" + jsonString(s->words.at(i)) + '}'));
     }
-    if (m_next < 0) {
-        m_socket->write(chunk("{\"role\":\"assistant\",\"content\":\"\"}", "null"));
-    } else if (m_next < m_words.size()) {
-        const bool last = m_next == m_words.size() - 1;
-        const QString piece = m_words.at(m_next) + (last ? QString() : QStringLiteral(" "));
-        m_socket->write(chunk("{\"content\":" + jsonString(piece) + '}', "null"));
-    } else {
-        m_timer.stop();
-        m_socket->write(chunk("{}", "\"stop\"") + "data: [DONE]\n\n");
-        closeGracefully(m_socket);
-        return;
+    int completion = int(s->words.size());
+    if (s->toolCall) {
+        frames.append(maker.chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"call_demo1\",\"type\":"
+                                  "\"function\",\"function\":{\"name\":\"get_weather\","
+                                  "\"arguments\":\"\"}}]}"));
+        for (const QString &piece : llmToolArgumentPieces()) {
+            frames.append(maker.chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":"
+                                      + jsonString(piece) + "}}]}"));
+            ++completion;
+        }
     }
-    ++m_next;
+    frames.append(maker.chunk("{}", s->toolCall ? "\"tool_calls\"" : "\"stop\""));
+    const bool includeUsage = body.value(QLatin1String("stream_options"))
+                                      .toObject()
+                                      .value(QLatin1String("include_usage"))
+                                      .toBool();
+    if (includeUsage)
+        frames.append(
+                maker.usage(int(prompt.split(u' ', Qt::SkipEmptyParts).size()) + 8, completion));
+    frames.append("data: [DONE]\n\n");
+    LlmFrameWriter::start(socket, frames, s->intervalMs);
 }

@@ -2,10 +2,7 @@
 #ifndef DEMO_CHATCOMPLETION_H
 #define DEMO_CHATCOMPLETION_H
 
-#include <QtCore/qbytearray.h>
-#include <QtCore/qobject.h>
-#include <QtCore/qstringlist.h>
-#include <QtCore/qtimer.h>
+#include <QtCore/qglobal.h>
 
 QT_BEGIN_NAMESPACE
 class QTcpSocket;
@@ -14,34 +11,17 @@ QT_END_NAMESPACE
 struct HttpRequest;
 
 // POST /v1/chat/completions, OpenAI-style, offline. Needs "Authorization: Bearer <anything>"
-// (401 otherwise) and a JSON body with a non-empty "messages" array (400 otherwise). The reply
-// (a greeting that quotes the last user message) is streamed as
+// (checked by the server, 401 otherwise) and a JSON body with a non-empty "messages" array (400
+// otherwise). The reply (a greeting that quotes the last user message) is streamed as
 //   data: {"id":"chatcmpl-demo","object":"chat.completion.chunk",...,"choices":[{"index":0,
 //          "delta":{"content":"word "},"finish_reason":null}]}
-// events, one word each, ChunkIntervalMs apart: first a {"role":"assistant"} delta, last an
-// empty delta with "finish_reason":"stop", then "data: [DONE]" and the connection closes.
-// With "stream": false in the body the whole completion comes back as one JSON object.
-class ChatCompletion : public QObject
-{
-    Q_OBJECT
-public:
-    static constexpr int ChunkIntervalMs = 20;
-
-    // Answers the request on this socket: an error at once, or a stream owned by the socket.
-    static void handle(QTcpSocket *socket, const HttpRequest &request);
-
-private:
-    ChatCompletion(QTcpSocket *socket, QByteArray model, QStringList words);
-    void start();
-    void sendNext();
-    QByteArray chunk(const QByteArray &delta, const QByteArray &finishReason) const;
-
-    QTcpSocket *m_socket;
-    QByteArray m_model;
-    QStringList m_words;
-    qsizetype m_next = -1; // -1: the role delta comes next
-    qint64 m_created;
-    QTimer m_timer;
-};
+// events, one word each, 20 ms apart (see LlmScenario for the options): first a
+// {"role":"assistant"} delta, last an empty delta with "finish_reason":"stop" (or
+// "tool_calls"), with stream_options.include_usage a chunk with empty "choices" and the usage,
+// then "data: [DONE]" and the body ends. With "stream": false the whole completion comes back as
+// one JSON object.
+namespace ChatCompletion {
+void handle(QTcpSocket *socket, const HttpRequest &request);
+}
 
 #endif // DEMO_CHATCOMPLETION_H

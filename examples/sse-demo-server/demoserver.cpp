@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "demoserver.h"
 
+#include "anthropicstream.h"
 #include "chatcompletion.h"
 #include "demostream.h"
+#include "geministream.h"
 #include "httprequest.h"
+#include "llmdemo.h"
+#include "responsesstream.h"
 
 #include <QtCore/qtimer.h>
 #include <QtNetwork/qtcpserver.h>
@@ -29,6 +33,17 @@ std::optional<qint64> intOption(const HttpRequest &request, const QString &name,
     if (!ok || value < min || value > max)
         return std::nullopt;
     return value;
+}
+
+// The {model} of /v1beta/models/{model}:streamGenerateContent, or empty.
+QByteArray geminiModel(const QByteArray &path)
+{
+    static const QByteArray prefix = "/v1beta/models/";
+    static const QByteArray suffix = ":streamGenerateContent";
+    if (!path.startsWith(prefix) || !path.endsWith(suffix))
+        return {};
+    const QByteArray model = path.mid(prefix.size(), path.size() - prefix.size() - suffix.size());
+    return model.contains('/') ? QByteArray() : model;
 }
 
 } // namespace
@@ -119,13 +134,16 @@ void DemoServer::route(QTcpSocket *socket, const HttpRequest &request)
                          CorsHeaders
                                  + HttpHeaders {{"Access-Control-Allow-Methods", "GET, POST"},
                                                 {"Access-Control-Allow-Headers",
-                                                 "Authorization, Content-Type, Last-Event-ID"}});
+                                                 "Authorization, Content-Type, Last-Event-ID, "
+                                                 "x-api-key, anthropic-version, "
+                                                 "x-goog-api-key"}});
         return;
     }
     QByteArray allowed;
     if (path == "/" || path == "/stream")
         allowed = "GET";
-    else if (path == "/v1/chat/completions")
+    else if (path == "/v1/chat/completions" || path == "/v1/responses" || path == "/v1/messages"
+             || !geminiModel(path).isEmpty())
         allowed = "POST";
     if (allowed.isEmpty()) {
         log(request, "404");
@@ -139,9 +157,30 @@ void DemoServer::route(QTcpSocket *socket, const HttpRequest &request)
     } else if (path == "/stream") {
         if (authorize(socket, request, false))
             serveStream(socket, request);
-    } else if (authorize(socket, request, true)) {
-        log(request, "chat");
-        ChatCompletion::handle(socket, request);
+    } else if (path == "/v1/chat/completions") {
+        if (authorize(socket, request, true)) {
+            log(request, "chat");
+            ChatCompletion::handle(socket, request);
+        }
+    } else if (path == "/v1/responses") {
+        if (checkLlmKey(socket, request, LlmProvider::OpenAI, m_options.token)) {
+            log(request, "responses");
+            ResponsesStream::handle(socket, request);
+        } else {
+            log(request, "401");
+        }
+    } else if (path == "/v1/messages") {
+        if (checkLlmKey(socket, request, LlmProvider::Anthropic, m_options.token)) {
+            log(request, "messages");
+            AnthropicStream::handle(socket, request);
+        } else {
+            log(request, "401");
+        }
+    } else if (checkLlmKey(socket, request, LlmProvider::Gemini, m_options.token)) {
+        log(request, "streamGenerateContent");
+        GeminiStream::handle(socket, request, geminiModel(path));
+    } else {
+        log(request, "401");
     }
 }
 
@@ -229,7 +268,17 @@ QByteArray DemoServer::helpText() const
            "    (any token unless --token is given)\n"
            "    and a JSON body {\"messages\":[{\"role\":\"user\",\"content\":\"...\"}]}; answers\n"
            "    data: {chat.completion.chunk} events, then data: [DONE] (\"stream\": false: one\n"
-           "    JSON object).\n\n"
+           "    JSON object; \"stream_options\": {\"include_usage\": true}: a usage chunk).\n\n"
+           "POST /v1/responses                    (OpenAI Responses; Authorization: Bearer)\n"
+           "POST /v1/messages                     (Anthropic Messages; x-api-key)\n"
+           "POST /v1beta/models/M:streamGenerateContent?alt=sse   (Gemini; x-goog-api-key)\n"
+           "    The same reply in each provider's stream format (\"stream\": true where the\n"
+           "    provider asks for it). On request, by query option or a word in the prompt:\n"
+           "      tool=1  or /tool   a get_weather tool call, its arguments in pieces\n"
+           "      error=1 or /error  the provider's error event after three words\n"
+           "      ping=1  or /ping   pings (keep-alive comments) between the words\n"
+           "      interval=MS or /slow   MS (0-5000; /slow: 300) between frames (default 20)\n"
+           "    The key (any, or --token's) goes where each provider expects it.\n\n"
            "Examples:\n"
            "    ssecat "
             + base + "/stream?drop=5\n    curl -N " + base

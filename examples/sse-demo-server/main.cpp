@@ -55,9 +55,11 @@ int main(int argc, char *argv[])
             {QStringLiteral("seed"), QStringLiteral("Seed of the generator behind fail=."),
              QStringLiteral("N"), QStringLiteral("1")},
             {QStringLiteral("token"),
-             QStringLiteral("Require \"Authorization: Bearer T\" on /stream and the chat; a "
-                            "missing or wrong token is a 401 with a JSON error body (without "
-                            "--token, /stream is open and the chat takes any token)."),
+             QStringLiteral("Require the key T: \"Authorization: Bearer T\" on /stream and the "
+                            "OpenAI endpoints, \"x-api-key: T\" on /v1/messages, "
+                            "\"x-goog-api-key: T\" on Gemini's; a missing or wrong key is a 401 "
+                            "with a JSON error body (without --token, /stream is open and the "
+                            "LLM endpoints take any key)."),
              QStringLiteral("T")},
             {QStringLiteral("quiet"), QStringLiteral("Do not log requests on stderr.")},
     });

@@ -37,6 +37,9 @@ void tst_QmlPrograms::starts_data()
     QTest::newRow("ssemonitor") << QStringLiteral(SSEMONITOR_PATH)
                                 << QStringList {u"--quit-after"_s, u"1500"_s, url} << true;
     QTest::newRow("quick-ticker") << QStringLiteral(QUICKTICKER_PATH) << QStringList {url} << false;
+    // --demo: it starts sse-demo-server itself, and stops it when it quits.
+    QTest::newRow("llm-chat") << QStringLiteral(LLMCHAT_PATH)
+                              << QStringList {u"--demo"_s, u"--quit-after"_s, u"1500"_s} << true;
 }
 
 void tst_QmlPrograms::starts()
