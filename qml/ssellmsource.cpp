@@ -115,16 +115,45 @@
     The error in words.
 */
 /*!
+    \qmlsignal SseLlmSource::started()
+    Emitted when the request goes out.
+*/
+/*!
+    \qmlsignal SseLlmSource::reasoningReceived(string delta)
+    Emitted for each piece of the model's reasoning (thinking), \a delta, as it arrives.
+*/
+/*!
+    \qmlsignal SseLlmSource::toolCallStarted(int index, string id, string name)
+    Emitted when the model starts the tool call number \a index, with the provider's \a id
+    for it and the function's \a name.
+*/
+/*!
+    \qmlsignal SseLlmSource::toolCallArgumentsReceived(int index, string delta)
+    Emitted for each piece, \a delta, of the arguments of the tool call number \a index (a
+    JSON text that is whole only at the end).
+*/
+/*!
+    \qmlsignal SseLlmSource::toolCallCompleted(int index, object toolCall)
+    Emitted when the tool call number \a index is whole: \a toolCall holds its id, name and
+    arguments, parsed as JSON.
+*/
+/*!
+    \qmlsignal SseLlmSource::aborted()
+    Emitted when abort() ended the stream; what arrived before stays.
+*/
+/*!
     \qmlsignal SseLlmSource::textReceived(string delta)
-    Emitted for each piece of text.
+    Emitted for each piece of text, \a delta, as it arrives.
 */
 /*!
     \qmlsignal SseLlmSource::finished(string text, string finishReason, object usage)
-    Emitted when the stream ends as it should.
+    Emitted when the stream ends as it should, with the whole \a text, the provider's
+    \a finishReason and its \a usage (token counts).
 */
 /*!
     \qmlsignal SseLlmSource::errorOccurred(enumeration error)
-    Emitted when the stream fails.
+    Emitted when the stream fails, with the kind of \a error (errorType and errorString say
+    more).
 */
 
 #define QTSSE_SAME(e) static_assert(int(SseLlmSource::e) == int(SseLlmStream::e), #e)
