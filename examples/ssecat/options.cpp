@@ -25,6 +25,11 @@ Options:
                               (when FILE exists and holds one, it wins over --last-event-id)
                               and FILE is kept up to date (at most once a second, and at exit),
                               so that the next run resumes where this one stopped
+  --record FILE               also save the stream with its arrival times in FILE (created or
+                              truncated), in the QtSse recording format (RECORDING.md, version
+                              1): the events, comments and retry: values as received, for
+                              `sse-demo-server --replay FILE` and the monitor's Open recording;
+                              stdout is unchanged; a write error ends ssecat with status 1
   --retry-delay MS            initial reconnection time (default 3000); a server retry: replaces it
   --retry-max-delay MS        cap of the exponential backoff (default 30000)
   --max-retries N             after the first attempt, at most N further attempts in a row without
@@ -260,6 +265,13 @@ std::optional<SseCatOptions> parseSseCatOptions(const QStringList &args, QString
                 return std::nullopt;
             if (o.stateFile.isEmpty()) {
                 *error = QStringLiteral("--state-file: empty file name");
+                return std::nullopt;
+            }
+        } else if ((len = matches(arg, nullptr, "--record"))) {
+            if (!p.value(arg, len, &o.recordFile))
+                return std::nullopt;
+            if (o.recordFile.isEmpty()) {
+                *error = QStringLiteral("--record: empty file name");
                 return std::nullopt;
             }
         } else if ((len = matches(arg, nullptr, "--max-event-size"))) {
