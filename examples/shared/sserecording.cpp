@@ -150,12 +150,16 @@ std::optional<SseRecording> SseRecording::parse(QByteArrayView data, QString *er
                             .arg(*time)
                             .arg(previous));
         const qsizetype body = pos + eol + 1;
+        if (data.size() - body == *length)
+            return fail(u"truncated: chunk %1 (at byte %2) misses the line feed after its bytes"_s
+                                .arg(number)
+                                .arg(pos));
         if (data.size() - body < *length + 1) {
             return fail(
                     u"truncated: chunk %1 (at byte %2) announces %3 bytes, %4 follow"_s.arg(number)
                             .arg(pos)
                             .arg(*length)
-                            .arg(qMax<qsizetype>(0, data.size() - body - 1)));
+                            .arg(data.size() - body));
         }
         if (data.at(body + *length) != '\n')
             return fail(
