@@ -70,18 +70,21 @@ QByteArray Replay::serve(QTcpSocket *socket, const HttpRequest &request) const
         outcome = "200 replay from the start";
     } else {
         const QString id = QString::fromUtf8(lastId);
+        // After the last event that carries the ID: events without an id: field of their own
+        // carry the one before them, and a client that has them sends that same ID.
         qsizetype found = -1;
         bool eventAfter = false;
         for (qsizetype i = 0; i < m_items.size(); ++i) {
             const SseRecordedItem &item = m_items.at(i);
             if (item.kind != SseRecordedItem::Event)
                 continue;
-            if (found >= 0) {
+            if (item.event.lastEventId() == id) {
+                found = i;
+                eventAfter = false;
+            } else if (found >= 0) {
                 eventAfter = true;
                 break;
             }
-            if (item.event.lastEventId() == id)
-                found = i;
         }
         if (found < 0) {
             sendJsonError(socket, 400, "Last-Event-ID \"" + lastId + "\" is not in the recording",

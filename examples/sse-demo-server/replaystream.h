@@ -23,7 +23,8 @@ struct HttpRequest;
 //
 // A first request gets the recorded bytes as they were recorded, each chunk at its recorded
 // time divided by the speed. A request with a Last-Event-ID (or ?lastEventId=) resumes after
-// the first event that carried that ID: the last retry: value before it, then what followed it,
+// the last event that carries that ID (events without an id: field carry the one before them,
+// and a client that has them sends it too): the last retry: value before it, then what followed it,
 // in the canonical form of RECORDING.md, at the recorded pace from there. After the recording's
 // last event there is nothing to resume: 204, which tells an EventSource to stop. An ID the
 // recording does not hold is a 400 with a JSON error body. Bodies are chunked, so that a client
