@@ -218,18 +218,36 @@ bool SseRecordingWriter::open(const QString &path, const QUrl &url)
     m_lastEventId.clear();
     m_lastTime = 0;
     m_events = 0;
+    m_headWritten = false;
     m_file.setFileName(path);
     if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate))
         return fail(u"cannot write %1: %2"_s.arg(path, m_file.errorString()));
-    QUrl stored = url.adjusted(QUrl::RemoveUserInfo);
-    QJsonObject head {{u"recorded"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}};
-    if (!stored.isEmpty())
-        head.insert(u"url"_s, stored.toString());
+    m_url = url.adjusted(QUrl::RemoveUserInfo);
+    m_recorded = QDateTime::currentDateTimeUtc();
     m_clock.start();
+    return true;
+}
+
+bool SseRecordingWriter::setUrl(const QUrl &url)
+{
+    if (m_headWritten)
+        return false;
+    m_url = url.adjusted(QUrl::RemoveUserInfo);
+    return true;
+}
+
+bool SseRecordingWriter::writeHead()
+{
+    if (m_headWritten)
+        return true;
+    m_headWritten = true;
+    QJsonObject head {{u"recorded"_s, m_recorded.toString(Qt::ISODateWithMs)}};
+    if (!m_url.isEmpty())
+        head.insert(u"url"_s, m_url.toString());
     const QByteArray bytes = Magic.toByteArray() + QByteArray::number(SseRecording::Version) + '\n'
             + QJsonDocument(head).toJson(QJsonDocument::Compact) + '\n';
-    if (m_file.write(bytes) != bytes.size() || !m_file.flush())
-        return fail(u"cannot write %1: %2"_s.arg(path, m_file.errorString()));
+    if (m_file.write(bytes) != bytes.size())
+        return fail(u"cannot write %1: %2"_s.arg(m_file.fileName(), m_file.errorString()));
     return true;
 }
 
@@ -241,6 +259,8 @@ bool SseRecordingWriter::appendBytes(QByteArrayView bytes)
 bool SseRecordingWriter::appendBytes(qint64 timeMs, QByteArrayView bytes)
 {
     if (!m_file.isOpen())
+        return false;
+    if (!writeHead())
         return false;
     // Long pieces go in several chunks of the same time (a reader refuses larger ones).
     while (!bytes.isEmpty()) {
@@ -303,6 +323,8 @@ bool SseRecordingWriter::close()
 {
     if (!m_file.isOpen())
         return m_error.isEmpty();
+    if (!writeHead())
+        return false;
     const bool flushed = m_file.flush();
     m_file.close();
     if (!flushed)

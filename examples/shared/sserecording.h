@@ -59,7 +59,8 @@ QList<SseRecordedItem> parseRecordedItems(const SseRecording &recording);
 
 // Writes a recording as it happens, flushed chunk by chunk: a recording cut short (a crash, a
 // full disk) keeps every complete chunk before the cut. Times are taken from a monotonic clock
-// started by open().
+// started by open(). The head goes to the file with the first chunk (or at close()), so that
+// a recording started before its stream knows the stream's URL: setUrl() until then.
 class SseRecordingWriter
 {
 public:
@@ -68,8 +69,10 @@ public:
     SseRecordingWriter(const SseRecordingWriter &) = delete;
     SseRecordingWriter &operator=(const SseRecordingWriter &) = delete;
 
-    // Creates (or truncates) the file and writes the head; url's user info is not stored.
+    // Creates (or truncates) the file; url's user info is not stored.
     bool open(const QString &path, const QUrl &url);
+    // The stream's URL, if no chunk has been written yet (false otherwise).
+    bool setUrl(const QUrl &url);
     bool isOpen() const { return m_file.isOpen(); }
     QString fileName() const { return m_file.fileName(); }
     QString errorString() const { return m_error; }
@@ -93,11 +96,15 @@ public:
 
 private:
     bool fail(const QString &error);
+    bool writeHead();
 
     QFile m_file;
     QElapsedTimer m_clock;
     QString m_lastEventId;
     QString m_error;
+    QUrl m_url;
+    QDateTime m_recorded;
+    bool m_headWritten = false;
     qint64 m_lastTime = 0;
     qint64 m_events = 0;
 };

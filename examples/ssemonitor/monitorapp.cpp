@@ -93,7 +93,8 @@ MonitorOptions parseMonitorArguments(const QStringList &arguments)
     if (parser.isSet(u"open"_s)) {
         if (!positional.isEmpty())
             usageError(u"--open shows a recording offline: no URL with it"_s);
-        options.recording = QUrl::fromLocalFile(QFileInfo(parser.value(u"open"_s)).absoluteFilePath());
+        options.recording =
+                QUrl::fromLocalFile(QFileInfo(parser.value(u"open"_s)).absoluteFilePath());
     }
     options.measure = parser.isSet(u"measure"_s);
     options.quitAfterMs = numberOption(parser, u"quit-after"_s, 0, 24 * 3600 * 1000);

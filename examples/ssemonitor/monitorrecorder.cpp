@@ -62,18 +62,29 @@ bool MonitorRecorder::stop()
     return ok;
 }
 
+void MonitorRecorder::takeUrl()
+{
+    // Until the first chunk fixes the head: a recording started before Connect names the
+    // stream connected to afterwards.
+    if (m_source)
+        m_writer.setUrl(m_source->property("url").toUrl());
+}
+
 void MonitorRecorder::recordEvent(const SseEvent &event)
 {
     if (!m_writer.isOpen())
         return;
+    takeUrl();
     check(m_writer.appendEvent(event));
     Q_EMIT eventCountChanged();
 }
 
 void MonitorRecorder::recordComment(const QString &comment)
 {
-    if (m_writer.isOpen())
-        check(m_writer.appendComment(comment));
+    if (!m_writer.isOpen())
+        return;
+    takeUrl();
+    check(m_writer.appendComment(comment));
 }
 
 void MonitorRecorder::recordRetry()
@@ -82,6 +93,7 @@ void MonitorRecorder::recordRetry()
     if (!m_writer.isOpen() || ms < 0 || ms == m_lastRetry)
         return;
     m_lastRetry = ms;
+    takeUrl();
     check(m_writer.appendRetry(ms));
 }
 

@@ -53,6 +53,7 @@ private Q_SLOTS:
 
 private:
     void check(bool written);
+    void takeUrl();
     void setError(const QString &error);
 
     QPointer<QObject> m_source;
