@@ -47,6 +47,7 @@ ApplicationWindow {
         window.rawAtError = ""
         source.open()
         backend.addToHistory(url) // without its password
+        window.rememberSecrets(url, source.headers) // only when asked, only in the keychain
         connectionBar.showUrl() // the history model changed under the combo box
         table.following = true
     }
@@ -105,6 +106,48 @@ ApplicationWindow {
     MonitorBackend {
         id: backend
         objectName: "backend"
+    }
+
+    // "Remember secrets in the system keychain": saved at Connect, filled in when a URL is
+    // picked from the list.
+    SecretStore {
+        id: secretStore
+        objectName: "secretStore"
+        onStored: (key) => window.showMessage(qsTr("Secrets for %1 kept in the system keychain")
+                                                  .arg(key))
+        onLoaded: (key, secrets) => {
+            if (Object.keys(secrets).length === 0 || key !== connectionBar.typedUrl())
+                return // nothing kept, or the user has moved on
+            connectionBar.url = backend.withPassword(key, secrets.password || "")
+            const headers = connectionBar.headers()
+            const kept = secrets.headers || {}
+            for (const name in kept)
+                headers[name] = kept[name]
+            connectionBar.setHeaders(headers)
+            window.showMessage(qsTr("Secrets for %1 filled in from the system keychain").arg(key))
+        }
+        onFailed: (key, error) => window.showMessage(
+                      qsTr("System keychain: %1 (secrets for %2 not kept)").arg(error).arg(key))
+    }
+    function rememberSecrets(url, headers) {
+        if (!secretStore.remember)
+            return
+        const secrets = {}
+        const password = backend.urlPassword(url)
+        if (password !== "")
+            secrets.password = password
+        const secretHeaders = {}
+        let any = false
+        for (const name in headers) {
+            if (backend.isSecretHeader(name)) {
+                secretHeaders[name] = headers[name]
+                any = true
+            }
+        }
+        if (any)
+            secrets.headers = secretHeaders
+        if (Object.keys(secrets).length > 0)
+            secretStore.save(backend.withoutPassword(url), secrets)
     }
 
     SseSource {
@@ -179,7 +222,9 @@ ApplicationWindow {
             id: connectionBar
             Layout.fillWidth: true
             backend: backend
+            secrets: secretStore
             state: source.state
+            onHistoryPicked: (url) => secretStore.load(url)
             onConnectRequested: window.connectStream()
             onDisconnectRequested: source.close()
             onRetryRequested: source.reconnectNow()

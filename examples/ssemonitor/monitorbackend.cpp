@@ -206,6 +206,25 @@ QString MonitorBackend::restorePassword(const QString &shown, const QString &rea
     return url.toString();
 }
 
+QString MonitorBackend::urlPassword(const QString &url) const
+{
+    return QUrl(url).password();
+}
+
+QString MonitorBackend::withoutPassword(const QString &url) const
+{
+    return ::withoutPassword(url);
+}
+
+QString MonitorBackend::withPassword(const QString &url, const QString &password) const
+{
+    QUrl u(url);
+    if (!u.isValid() || u.userName().isEmpty() || password.isEmpty())
+        return url;
+    u.setPassword(password);
+    return u.toString();
+}
+
 bool MonitorBackend::isSecretHeader(const QString &name) const
 {
     const QString n = name.trimmed().toLower();

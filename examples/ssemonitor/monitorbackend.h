@@ -55,6 +55,11 @@ public:
     Q_INVOKABLE QString restorePassword(const QString &shown, const QString &real) const;
     // Authorization, Cookie and any name containing "token", "key", "secret" or "password".
     Q_INVOKABLE bool isSecretHeader(const QString &name) const;
+    // The password of a user:password@ URL ("" without one); the URL without it; the URL with
+    // this password (for what the system keychain kept).
+    Q_INVOKABLE QString urlPassword(const QString &url) const;
+    Q_INVOKABLE QString withoutPassword(const QString &url) const;
+    Q_INVOKABLE QString withPassword(const QString &url, const QString &password) const;
     Q_INVOKABLE QString formatBytes(double bytes) const;
 
 Q_SIGNALS:
