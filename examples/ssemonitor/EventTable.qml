@@ -78,7 +78,7 @@ ColumnLayout {
         Button {
             objectName: "recordButton"
             text: table.recording ? qsTr("Stop recording") : qsTr("Record…")
-            palette.buttonText: table.recording ? "#c62828" : undefined
+            font.bold: table.recording
             onClicked: table.recordRequested()
         }
         Button {

@@ -27,8 +27,8 @@ ColumnLayout {
 
     function showRecording() {
         if (plot.offline && plot.recording) {
-            plot.eventRates = plot.recording.eventRates.slice(-plot.samples)
-            plot.byteRates = plot.recording.byteRates.slice(-plot.samples)
+            plot.eventRates = plot.recording.eventRates // at most 60 (RecordingModel.MaxBins)
+            plot.byteRates = plot.recording.byteRates
             plot.lastEvents = plot.recording.count
             plot.lastBytes = plot.recording.byteCount
         } else {

@@ -105,9 +105,9 @@ RowLayout {
                   .arg(line.duplicateCount.toLocaleString(Qt.locale("C"), "f", 0))
                   .arg(line.gapCount.toLocaleString(Qt.locale("C"), "f", 0))
         color: line.duplicateCount > 0 || line.gapCount > 0 ? "#d08a00" : "gray"
-        ToolTip.visible: hovered.hovered && line.lastResumeNote !== ""
+        ToolTip.visible: resumeHover.hovered && line.lastResumeNote !== ""
         ToolTip.text: line.lastResumeNote
-        HoverHandler { id: hovered }
+        HoverHandler { id: resumeHover }
     }
     Label {
         objectName: "lastIdLabel"
