@@ -26,10 +26,12 @@ Options:
                               and FILE is kept up to date (at most once a second, and at exit),
                               so that the next run resumes where this one stopped
   --record FILE               also save the stream with its arrival times in FILE (created or
-                              truncated), in the QtSse recording format (RECORDING.md, version
-                              1): the events, comments and retry: values as received, for
-                              `sse-demo-server --replay FILE` and the monitor's Open recording;
-                              stdout is unchanged; a write error ends ssecat with status 1
+                              truncated), in the QtSse recording format (version 1, specified
+                              in examples/shared/RECORDING.md): the events, comments and
+                              retry: values as received, for `sse-demo-server --replay FILE`
+                              and the monitor's Open recording; stdout is unchanged; a file
+                              that cannot be created is a usage error (2), a write error
+                              later ends ssecat with status 1
   --retry-delay MS            initial reconnection time (default 3000); a server retry: replaces it
   --retry-max-delay MS        cap of the exponential backoff (default 30000)
   --max-retries N             after the first attempt, at most N further attempts in a row without
