@@ -64,8 +64,8 @@ Options:
 Exit status: 0 max-events reached, max-time elapsed, the server answered 204, or an opened stream
              ended and no further attempt is allowed (by --max-retries, or because a non-GET
              request is not re-sent);
-             1 failed for good (non-retryable status, wrong Content-Type, retries exhausted), with
-             the reason on stderr;
+             1 failed for good (non-retryable status, wrong Content-Type, retries exhausted, or
+             --record could not write), with the reason on stderr;
              2 usage error.
              130 interrupted (Ctrl-C), after a clean shutdown;
              141 stdout was closed (as by `ssecat URL | head -2`): quietly, after a clean
