@@ -201,14 +201,14 @@ int main(int argc, char *argv[])
         app.exit(code);
     };
 
+    // A recording that cannot be completed is an error, not a silent gap in the file.
+    const auto recorded = [&](bool ok) {
+        if (!ok && !finished) {
+            printErr(QStringLiteral("--record: %1").arg(recording.errorString()));
+            finish(1);
+        }
+    };
     if (recording.isOpen()) {
-        // A recording that cannot be completed is an error, not a silent gap in the file.
-        auto recorded = [&](bool ok) {
-            if (!ok && !finished) {
-                printErr(QStringLiteral("--record: %1").arg(recording.errorString()));
-                finish(1);
-            }
-        };
         QObject::connect(&client, &SseClient::eventReceived, &app, [&](const SseEvent &event) {
             if (!finished)
                 recorded(recording.appendEvent(event));

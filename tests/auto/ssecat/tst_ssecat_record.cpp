@@ -18,6 +18,7 @@ private Q_SLOTS:
     void recordKeepsStdoutAndTimes();
     void recordUsageErrors_data();
     void recordUsageErrors();
+    void recordWriteErrorEndsTheRun();
     void replayPrintsTheSameLines();
     void replayResumesAfterLastEventId_data();
     void replayResumesAfterLastEventId();
@@ -127,13 +128,14 @@ void tst_SseCatRecord::recordKeepsStdoutAndTimes()
         QCOMPARE(recordedEvents.at(i).event.data(), events.at(i).data);
         QCOMPARE(recordedEvents.at(i).event.lastEventId(), events.at(i).id);
     }
-    // Arrival times: the server paused 300 ms after events 5, 10 and 15. A timer never fires
-    // early, so each gap is at least that (less a millisecond of rounding).
+    // Arrival times: the server paused 300 ms after events 5, 10 and 15. An arrival gap is the
+    // pause plus the second event's delay less the first's: on a loaded machine a little less
+    // than the pause, never near nothing.
     for (int after : {5, 10, 15}) {
         const qint64 gap = recordedEvents.at(after).timeMs - recordedEvents.at(after - 1).timeMs;
-        QVERIFY2(gap >= PauseMs - 1, qPrintable(u"gap after %1: %2 ms"_s.arg(after).arg(gap)));
+        QVERIFY2(gap >= PauseMs / 2, qPrintable(u"gap after %1: %2 ms"_s.arg(after).arg(gap)));
     }
-    QVERIFY(recordedEvents.last().timeMs >= 3 * (PauseMs - 1));
+    QVERIFY(recordedEvents.last().timeMs - recordedEvents.first().timeMs >= 2 * PauseMs);
 }
 
 void tst_SseCatRecord::recordUsageErrors_data()
@@ -159,6 +161,26 @@ void tst_SseCatRecord::recordUsageErrors()
     VERIFY_EXIT(cat, 2);
     QVERIFY2(cat.err.contains(message), cat.describe().constData());
     QCOMPARE(server.requestCount(), 0);
+}
+
+// A disk that fills up (/dev/full: every write fails with ENOSPC) ends the run with status 1
+// and the reason, rather than a recording with a silent hole.
+void tst_SseCatRecord::recordWriteErrorEndsTheRun()
+{
+    if (!QFile::exists(u"/dev/full"_s))
+        QSKIP("no /dev/full on this system");
+    Server server;
+    QVERIFY(server.listen());
+    Response r = stream().send("id: 1\ndata: one\n\n");
+    for (int i = 2; i < 100; ++i)
+        r.pause(50).send("id: " + QByteArray::number(i) + "\ndata: more\n\n");
+    server.enqueue(r.close());
+    SseCat cat({u"--record"_s, u"/dev/full"_s, server.url().toString()});
+    VERIFY_EXIT(cat, 1);
+    QVERIFY2(cat.err.startsWith("ssecat: --record: cannot write /dev/full: "),
+             cat.describe().constData());
+    QVERIFY(cat.errLines().size() == 1);
+    QCOMPARE(server.requestCount(), 1);
 }
 
 QUrl tst_SseCatRecord::startReplay(QProcess *server, const QStringList &extra)
@@ -239,8 +261,9 @@ void tst_SseCatRecord::replaySpeed_data()
 }
 
 // The span from the first to the last event, as a client sees it, is the recorded span divided
-// by the speed. Timers never fire early, so the lower bound is strict; the upper bound leaves
-// a loaded machine a second.
+// by the speed. The replay keeps its schedule from the start, so a first event delayed by a
+// loaded machine shortens the span by that delay: the lower bound allows a quarter of it; the
+// upper bound leaves a loaded machine a second.
 void tst_SseCatRecord::replaySpeed()
 {
     QFETCH(QString, speed);
@@ -271,7 +294,7 @@ void tst_SseCatRecord::replaySpeed()
     const double span = double(times.last() - times.first());
     const double expected = recordedSpan / factor;
     QVERIFY2(
-            span >= expected - 2 * recordedTimes.size() && span < expected + 1000,
+            span >= expected * 0.75 && span < expected + 1000,
             qPrintable(u"span %1 ms, expected %2 ms (recorded %3 ms)"_s.arg(span).arg(expected).arg(
                     recordedSpan)));
     client.close();

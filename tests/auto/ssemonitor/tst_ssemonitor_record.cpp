@@ -268,9 +268,11 @@ void tst_SseMonitorRecord::recordThroughDialog()
         QCOMPARE(recorded.at(i).event.data(), m_sent.at(i).data());
         QCOMPARE(recorded.at(i).event.lastEventId(), m_sent.at(i).lastEventId());
     }
-    for (int after : {10, 20}) { // the server's pauses, in the arrival times
+    // The server's pauses, in the arrival times. An arrival gap is the pause plus the second
+    // event's delay less the first's: on a loaded machine a little less than the pause.
+    for (int after : {10, 20}) {
         const qint64 gap = recorded.at(after).timeMs - recorded.at(after - 1).timeMs;
-        QVERIFY2(gap >= PauseMs - 1, qPrintable(u"gap after %1: %2 ms"_s.arg(after).arg(gap)));
+        QVERIFY2(gap >= PauseMs / 2, qPrintable(u"gap after %1: %2 ms"_s.arg(after).arg(gap)));
     }
 }
 
