@@ -7,6 +7,7 @@
 #include "geministream.h"
 #include "httprequest.h"
 #include "llmdemo.h"
+#include "replaystream.h"
 #include "responsesstream.h"
 
 #include <QtCore/qtimer.h>
@@ -153,9 +154,15 @@ void DemoServer::route(QTcpSocket *socket, const HttpRequest &request)
         sendHttpResponse(socket, 405, "text/plain", "Use " + allowed + '\n', {{"Allow", allowed}});
     } else if (path == "/") {
         log(request, "200 help");
-        sendHttpResponse(socket, 200, "text/plain; charset=utf-8", helpText(), CorsHeaders);
+        sendHttpResponse(socket, 200, "text/plain; charset=utf-8",
+                         (m_options.replay ? Replay::helpNote() : QByteArray()) + helpText(),
+                         CorsHeaders);
     } else if (path == "/stream") {
-        if (authorize(socket, request, false))
+        if (!authorize(socket, request, false))
+            return;
+        if (m_options.replay)
+            log(request, m_options.replay->serve(socket, request));
+        else
             serveStream(socket, request);
     } else if (path == "/v1/chat/completions") {
         if (authorize(socket, request, true)) {

@@ -7,12 +7,15 @@
 #include <QtCore/qstring.h>
 #include <QtCore/qurl.h>
 
+#include <memory>
+
 QT_BEGIN_NAMESPACE
 class QTcpServer;
 class QTcpSocket;
 QT_END_NAMESPACE
 
 struct HttpRequest;
+class Replay;
 
 struct DemoServerOptions
 {
@@ -23,6 +26,8 @@ struct DemoServerOptions
     // --token: the bearer token /stream and the chat require ("Authorization: Bearer <token>").
     // Empty: /stream is open and the chat takes any bearer token.
     QByteArray token;
+    // --replay: /stream serves this recording instead of the demo sequence (replaystream.h).
+    std::shared_ptr<const Replay> replay;
 };
 
 // A minimal HTTP/1.1 server on 127.0.0.1: one request per connection, every response ends with

@@ -3,6 +3,7 @@
 // the URL of its main stream as the first line of stdout, then serves until killed.
 // GET / on it lists the endpoints and options (see demoserver.cpp).
 #include "demoserver.h"
+#include "replaystream.h"
 
 #include <QtCore/qcommandlineparser.h>
 #include <QtCore/qcoreapplication.h>
@@ -61,6 +62,15 @@ int main(int argc, char *argv[])
                             "with a JSON error body (without --token, /stream is open and the "
                             "LLM endpoints take any key)."),
              QStringLiteral("T")},
+            {QStringLiteral("replay"),
+             QStringLiteral("Serve the recording FILE (ssecat --record, the monitor's Record) on "
+                            "/stream as a live stream: its bytes at their recorded times, its ids "
+                            "and retry: values as recorded; Last-Event-ID resumes after that "
+                            "event (204 after the last one, 400 for an ID not in it)."),
+             QStringLiteral("FILE")},
+            {QStringLiteral("speed"),
+             QStringLiteral("With --replay: play X times as fast (0.5 = half speed; default 1)."),
+             QStringLiteral("X"), QStringLiteral("1")},
             {QStringLiteral("quiet"), QStringLiteral("Do not log requests on stderr.")},
     });
     parser.process(app);
@@ -79,6 +89,25 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    if (parser.isSet(QStringLiteral("speed")) && !parser.isSet(QStringLiteral("replay"))) {
+        std::fprintf(stderr, "sse-demo-server: --speed needs --replay\n");
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("replay"))) {
+        bool ok = false;
+        const double speed = parser.value(QStringLiteral("speed")).toDouble(&ok);
+        if (!ok || !(speed >= 0.001 && speed <= 1e6)) {
+            std::fprintf(stderr, "sse-demo-server: --speed must be a number in [0.001, 1000000]\n");
+            return 2;
+        }
+        QString error;
+        options.replay = Replay::load(parser.value(QStringLiteral("replay")), speed, &error);
+        if (!options.replay) {
+            std::fprintf(stderr, "sse-demo-server: --replay: %s\n", qPrintable(error));
+            return 2;
+        }
+    }
+
     DemoServer server(options);
     if (!server.listen(quint16(port))) {
         std::fprintf(stderr, "sse-demo-server: cannot listen on 127.0.0.1:%d: %s\n", port,
@@ -91,6 +120,13 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "sse-demo-server: serving %s (GET %s/ for help)\n",
                      server.streamUrl().toEncoded().constData(),
                      server.baseUrl().toEncoded().constData());
+        if (options.replay) {
+            std::fprintf(stderr,
+                         "sse-demo-server: replaying %s: %lld events in %.3f s, at %g x speed\n",
+                         qPrintable(parser.value(QStringLiteral("replay"))),
+                         static_cast<long long>(options.replay->eventCount()),
+                         double(options.replay->durationMs()) / 1000.0, options.replay->speed());
+        }
     }
     return app.exec();
 }

@@ -2,6 +2,7 @@
 // ssecat: curl for Server-Sent Events, on QtSse's SseClient. See options.cpp for the contract.
 #include "options.h"
 #include "ssejsonline.h"
+#include "sserecording.h"
 
 #include <QtSse/SseClient>
 #include <QtSse/SseRequest>
@@ -171,6 +172,13 @@ int main(int argc, char *argv[])
         client.addCaCertificates(certs);
     }
 
+    // --record: opened before the first request, so that time 0 is the start of the run.
+    SseRecordingWriter recording;
+    if (!o.recordFile.isEmpty() && !recording.open(o.recordFile, o.url)) {
+        printErr(QStringLiteral("--record: %1").arg(recording.errorString()));
+        return 2;
+    }
+
     QElapsedTimer elapsed;
     elapsed.start();
     qint64 events = 0;
@@ -218,6 +226,28 @@ int main(int argc, char *argv[])
         }
         app.exit(code);
     };
+
+    // A recording that cannot be completed is an error, not a silent gap in the file.
+    const auto recorded = [&](bool ok) {
+        if (!ok && !finished) {
+            printErr(QStringLiteral("--record: %1").arg(recording.errorString()));
+            finish(1);
+        }
+    };
+    if (recording.isOpen()) {
+        QObject::connect(&client, &SseClient::eventReceived, &app, [&](const SseEvent &event) {
+            if (!finished)
+                recorded(recording.appendEvent(event));
+        });
+        QObject::connect(&client, &SseClient::commentReceived, &app, [&](const QString &comment) {
+            if (!finished)
+                recorded(recording.appendComment(comment));
+        });
+        QObject::connect(&client, &SseClient::serverReconnectionTimeChanged, &app, [&](int ms) {
+            if (!finished && ms >= 0)
+                recorded(recording.appendRetry(ms));
+        });
+    }
 
     QByteArray line;
     QObject::connect(&client, &SseClient::aboutToStartAttempt, &app, [&](SseRequest *request) {

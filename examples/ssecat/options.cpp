@@ -25,6 +25,13 @@ Options:
                               (when FILE exists and holds one, it wins over --last-event-id)
                               and FILE is kept up to date (at most once a second, and at exit),
                               so that the next run resumes where this one stopped
+  --record FILE               also save the stream with its arrival times in FILE (created or
+                              truncated), in the QtSse recording format (version 1, specified
+                              in examples/shared/RECORDING.md): the events, comments and
+                              retry: values as received, for `sse-demo-server --replay FILE`
+                              and the monitor's Open recording; stdout is unchanged; a file
+                              that cannot be created is a usage error (2), a write error
+                              later ends ssecat with status 1
   --retry-delay MS            initial reconnection time (default 3000); a server retry: replaces it
   --retry-max-delay MS        cap of the exponential backoff (default 30000)
   --max-retries N             after the first attempt, at most N further attempts in a row without
@@ -57,8 +64,8 @@ Options:
 Exit status: 0 max-events reached, max-time elapsed, the server answered 204, or an opened stream
              ended and no further attempt is allowed (by --max-retries, or because a non-GET
              request is not re-sent);
-             1 failed for good (non-retryable status, wrong Content-Type, retries exhausted), with
-             the reason on stderr;
+             1 failed for good (non-retryable status, wrong Content-Type, retries exhausted, or
+             --record could not write), with the reason on stderr;
              2 usage error.
              130 interrupted (Ctrl-C), after a clean shutdown;
              141 stdout was closed (as by `ssecat URL | head -2`): quietly, after a clean
@@ -260,6 +267,13 @@ std::optional<SseCatOptions> parseSseCatOptions(const QStringList &args, QString
                 return std::nullopt;
             if (o.stateFile.isEmpty()) {
                 *error = QStringLiteral("--state-file: empty file name");
+                return std::nullopt;
+            }
+        } else if ((len = matches(arg, nullptr, "--record"))) {
+            if (!p.value(arg, len, &o.recordFile))
+                return std::nullopt;
+            if (o.recordFile.isEmpty()) {
+                *error = QStringLiteral("--record: empty file name");
                 return std::nullopt;
             }
         } else if ((len = matches(arg, nullptr, "--max-event-size"))) {

@@ -35,6 +35,7 @@ struct SseCatOptions
     bool insecure = false;
     QString caCertFile;
     QString stateFile; // --state-file: the last event ID, read at start and kept up to date
+    QString recordFile; // --record: the stream with arrival times (examples/shared/RECORDING.md)
 };
 
 // Parses the command line. On a usage error returns std::nullopt with *error set; on --help

@@ -12,6 +12,7 @@ RowLayout {
     id: bar
 
     required property MonitorBackend backend
+    required property SecretStore secrets
     property int state: SseSource.Closed // the source's
     // Connect when there is no stream, Retry now while waiting to reconnect, Disconnect else.
     readonly property bool canConnect: state === SseSource.Closed || state === SseSource.Failed
@@ -22,6 +23,7 @@ RowLayout {
     signal connectRequested()
     signal disconnectRequested()
     signal retryRequested()
+    signal historyPicked(string url) // an entry of the URL list, chosen
 
     // The field shows url with its password masked.
     function showUrl() { urlBox.editText = bar.backend.maskPassword(bar.url) }
@@ -42,6 +44,7 @@ RowLayout {
         editable: true
         model: bar.backend.urlHistory
         onAccepted: bar.connectRequested()
+        onActivated: (index) => bar.historyPicked(textAt(index))
         ToolTip.visible: hovered && editText !== ""
         ToolTip.text: qsTr("Enter connects; the list holds the last URLs you opened")
         ToolTip.delay: 800
@@ -69,6 +72,22 @@ RowLayout {
         text: qsTr("Body…")
         enabled: bar.method !== "GET"
         onClicked: bodyPopup.open()
+    }
+    CheckBox {
+        objectName: "rememberSecretsBox"
+        text: bar.secrets.available ? qsTr("Remember secrets in the system keychain")
+                                    : qsTr("Remember secrets (unavailable)")
+        enabled: bar.secrets.available
+        checked: bar.secrets.remember
+        onToggled: bar.secrets.remember = checked
+        ToolTip.visible: hovered
+        ToolTip.text: bar.secrets.available
+                      ? qsTr("A URL's password and its secret headers are kept in the system "
+                             + "keychain, per URL, and filled in when you pick the URL from the "
+                             + "list; never in a file. Off: nothing is kept, and what was is "
+                             + "removed.")
+                      : bar.secrets.unavailableReason
+        ToolTip.delay: 500
     }
     Button {
         id: connectButton

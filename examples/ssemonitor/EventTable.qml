@@ -21,6 +21,9 @@ ColumnLayout {
     signal eventSelected(var event)
     signal clearRequested()
     signal exportRequested()
+    signal recordRequested() // start (with a file dialog) or stop recording
+    signal openRecordingRequested()
+    property bool recording: false
 
     function focusSearch() {
         searchField.forceActiveFocus()
@@ -71,6 +74,17 @@ ColumnLayout {
             objectName: "exportButton"
             text: qsTr("Export…")
             onClicked: table.exportRequested()
+        }
+        Button {
+            objectName: "recordButton"
+            text: table.recording ? qsTr("Stop recording") : qsTr("Record…")
+            font.bold: table.recording
+            onClicked: table.recordRequested()
+        }
+        Button {
+            objectName: "openRecordingButton"
+            text: qsTr("Open recording…")
+            onClicked: table.openRecordingRequested()
         }
     }
 

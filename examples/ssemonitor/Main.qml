@@ -17,12 +17,19 @@ ApplicationWindow {
     property var initialHeaders: ({})
     property string initialBody: ""
     property int capacity: 5000
+    property int maxEventSize: 0 // 0: SseSource's default
+    property url initialRecording: "" // --open
+    // A recording shown offline (Open recording…) instead of the live capture.
+    readonly property bool offline: recordingModel.loaded
+    // What the stream said before the last error (SseSource.rawHistory(), taken at the error).
+    property string rawAtError: ""
 
     width: 1280
     height: 800
     visible: true
-    title: source.active ? qsTr("SSE monitor: %1").arg(backend.maskPassword(String(source.url)))
-                         : qsTr("SSE monitor")
+    title: window.offline ? qsTr("SSE monitor: %1 (recording)").arg(backend.displayPath(recordingModel.file))
+                          : source.active ? qsTr("SSE monitor: %1").arg(backend.maskPassword(String(source.url)))
+                                          : qsTr("SSE monitor")
 
     // A new connection with what the connection bar says: the counters start again (Connect is
     // what "events received since Connect" counts from), a stream still open is replaced.
@@ -36,8 +43,11 @@ ApplicationWindow {
         source.headers = connectionBar.headers()
         source.body = connectionBar.method === "GET" ? "" : connectionBar.body
         source.close()
+        recordingModel.clear() // back to live
+        window.rawAtError = ""
         source.open()
         backend.addToHistory(url) // without its password
+        window.rememberSecrets(url, source.headers) // only when asked, only in the keychain
         connectionBar.showUrl() // the history model changed under the combo box
         table.following = true
     }
@@ -50,6 +60,7 @@ ApplicationWindow {
     }
     function clearEvents() {
         eventModel.clear()
+        recordingModel.clear()
         detail.event = null
         table.following = true
     }
@@ -58,6 +69,34 @@ ApplicationWindow {
         exportDialog.currentFolder = backend.defaultExportFolder()
         exportDialog.selectedFile = backend.defaultExportFile()
         exportDialog.open()
+    }
+    function toggleRecording() {
+        if (recorder.recording) {
+            const file = recorder.file
+            const events = recorder.eventCount
+            window.showMessage(recorder.stop()
+                               ? qsTr("Recorded %1 events to %2").arg(events).arg(backend.displayPath(file))
+                               : qsTr("Recording failed: %1").arg(recorder.errorString))
+            return
+        }
+        recordDialog.currentFolder = backend.defaultExportFolder()
+        recordDialog.selectedFile = backend.defaultRecordingFile()
+        recordDialog.open()
+    }
+    function openRecordingDialog() {
+        openDialog.currentFolder = backend.defaultExportFolder()
+        openDialog.open()
+    }
+    function openRecording(file) {
+        if (!recordingModel.load(file)) {
+            window.showMessage(qsTr("Cannot open the recording: %1").arg(recordingModel.errorString))
+            return false
+        }
+        source.close() // offline: the live stream stops
+        detail.event = null
+        table.following = false
+        window.showMessage(qsTr("Opened %1").arg(backend.displayPath(file)))
+        return true
     }
     function showMessage(text) {
         message.text = text
@@ -69,9 +108,77 @@ ApplicationWindow {
         objectName: "backend"
     }
 
+    // "Remember secrets in the system keychain": saved at Connect, filled in when a URL is
+    // picked from the list.
+    SecretStore {
+        id: secretStore
+        objectName: "secretStore"
+        onStored: (key) => window.showMessage(qsTr("Secrets for %1 kept in the system keychain")
+                                                  .arg(key))
+        onLoaded: (key, secrets) => {
+            if (Object.keys(secrets).length === 0 || key !== connectionBar.typedUrl())
+                return // nothing kept, or the user has moved on
+            connectionBar.url = backend.withPassword(key, secrets.password || "")
+            const headers = connectionBar.headers()
+            const kept = secrets.headers || {}
+            for (const name in kept)
+                headers[name] = kept[name]
+            connectionBar.setHeaders(headers)
+            window.showMessage(qsTr("Secrets for %1 filled in from the system keychain").arg(key))
+        }
+        onFailed: (key, error) => window.showMessage(
+                      qsTr("System keychain: %1 (secrets for %2 not kept)").arg(error).arg(key))
+    }
+    function rememberSecrets(url, headers) {
+        if (!secretStore.remember)
+            return
+        const secrets = {}
+        const password = backend.urlPassword(url)
+        if (password !== "")
+            secrets.password = password
+        const secretHeaders = {}
+        let any = false
+        for (const name in headers) {
+            if (backend.isSecretHeader(name)) {
+                secretHeaders[name] = headers[name]
+                any = true
+            }
+        }
+        if (any)
+            secrets.headers = secretHeaders
+        if (Object.keys(secrets).length > 0)
+            secretStore.save(backend.withoutPassword(url), secrets)
+    }
+
     SseSource {
         id: source
         objectName: "source"
+        maxEventSize: window.maxEventSize > 0 ? window.maxEventSize : 16 * 1024 * 1024
+        // Resume verification: a resumed stream's repeats are dropped and counted, a jump in
+        // integer ids is counted as a gap; both are shown in the status line.
+        duplicateWindow: 1000
+        sequenceField: "id"
+        // What the stream said before an error, shown on request (Raw bytes…).
+        rawHistorySize: 4096
+        onErrorOccurred: window.rawAtError = source.rawHistory()
+        onDuplicateDropped: (event) => status.lastResumeNote =
+                qsTr("duplicate dropped: id %1").arg(event.lastEventId)
+        onGapDetected: (expected, received) => status.lastResumeNote =
+                qsTr("gap: expected id %1, received %2").arg(expected).arg(received)
+    }
+
+    // Record: what the source receives, into a recording file.
+    MonitorRecorder {
+        id: recorder
+        objectName: "recorder"
+        source: source
+        onFailed: window.showMessage(qsTr("Recording stopped: %1").arg(recorder.errorString))
+    }
+
+    // Open recording…: a recording shown offline, in place of the live capture.
+    RecordingModel {
+        id: recordingModel
+        objectName: "recordingModel"
     }
 
     // Everything captured (bounded); the table shows it through the filter.
@@ -85,7 +192,7 @@ ApplicationWindow {
     EventFilterModel {
         id: filterModel
         objectName: "filterModel"
-        source: eventModel
+        source: window.offline ? recordingModel : eventModel
         type: table.typeFilter
         searchText: table.searchText
     }
@@ -100,6 +207,8 @@ ApplicationWindow {
             status.eventCount = source.eventCount
             status.byteCount = source.byteCount
             status.lastEventId = source.lastEventId
+            status.duplicateCount = source.duplicateCount
+            status.gapCount = source.gapCount
             status.now = Date.now()
         }
     }
@@ -113,7 +222,9 @@ ApplicationWindow {
             id: connectionBar
             Layout.fillWidth: true
             backend: backend
+            secrets: secretStore
             state: source.state
+            onHistoryPicked: (url) => secretStore.load(url)
             onConnectRequested: window.connectStream()
             onDisconnectRequested: source.close()
             onRetryRequested: source.reconnectNow()
@@ -123,6 +234,36 @@ ApplicationWindow {
             Layout.fillWidth: true
             source: source
             backend: backend
+            rawBytesAvailable: window.rawAtError !== ""
+            onRawBytesRequested: rawBytesDialog.open()
+        }
+        // Open recording…: what is shown, and the way back to live.
+        RowLayout {
+            Layout.fillWidth: true
+            visible: window.offline
+            spacing: 10
+            Label {
+                objectName: "offlineLabel"
+                Layout.fillWidth: true
+                elide: Text.ElideMiddle
+                font.bold: true
+                color: "#6a1b9a"
+                text: window.offline
+                      ? qsTr("Recording %1: %2 events, %3 comments in %4 s, recorded %5%6")
+                            .arg(backend.displayPath(recordingModel.file))
+                            .arg(recordingModel.count)
+                            .arg(recordingModel.commentCount)
+                            .arg((recordingModel.durationMs / 1000).toFixed(1))
+                            .arg(Qt.formatDateTime(recordingModel.recorded, "yyyy-MM-dd hh:mm:ss"))
+                            .arg(String(recordingModel.streamUrl) !== ""
+                                 ? qsTr(" from %1").arg(String(recordingModel.streamUrl)) : "")
+                      : ""
+            }
+            Button {
+                objectName: "liveButton"
+                text: qsTr("Back to live")
+                onClicked: recordingModel.clear()
+            }
         }
         SplitView {
             Layout.fillWidth: true
@@ -139,6 +280,9 @@ ApplicationWindow {
                 onEventSelected: (event) => detail.event = event
                 onClearRequested: window.clearEvents()
                 onExportRequested: window.openExportDialog()
+                recording: recorder.recording
+                onRecordRequested: window.toggleRecording()
+                onOpenRecordingRequested: window.openRecordingDialog()
             }
             SplitView {
                 orientation: Qt.Vertical
@@ -164,6 +308,8 @@ ApplicationWindow {
                         anchors { fill: parent; leftMargin: 10; topMargin: 8 }
                         source: source
                         backend: backend
+                        offline: window.offline
+                        recording: recordingModel
                     }
                 }
             }
@@ -182,7 +328,8 @@ ApplicationWindow {
             }
             Label {
                 text: qsTr("Ctrl+Enter connect/disconnect · Ctrl+P pause · Ctrl+L clear · "
-                           + "Ctrl+F search · Ctrl+S export · Ctrl+Shift+C copy event")
+                           + "Ctrl+F search · Ctrl+S export · Ctrl+R record · Ctrl+O open recording · "
+                           + "Ctrl+Shift+C copy event")
                 color: "gray"
             }
         }
@@ -214,6 +361,14 @@ ApplicationWindow {
         onActivated: window.openExportDialog()
     }
     Shortcut {
+        sequence: "Ctrl+R"
+        onActivated: window.toggleRecording()
+    }
+    Shortcut {
+        sequence: "Ctrl+O"
+        onActivated: window.openRecordingDialog()
+    }
+    Shortcut {
         sequence: "Ctrl+Shift+C"
         onActivated: detail.copyEvent()
     }
@@ -226,10 +381,59 @@ ApplicationWindow {
         acceptLabel: qsTr("Export") // Qt 6.4's own dialog says "Open" otherwise
         nameFilters: [qsTr("JSON lines (*.jsonl)"), qsTr("All files (*)")]
         onAccepted: {
-            const written = backend.exportJsonLines(eventModel, selectedFile)
+            const written = backend.exportJsonLines(window.offline ? recordingModel : eventModel,
+                                                    selectedFile)
             window.showMessage(written < 0 ? qsTr("Export failed: %1").arg(backend.lastError)
                                            : qsTr("Exported %1 events to %2").arg(written)
                                                      .arg(backend.displayPath(selectedFile)))
+        }
+    }
+
+    FileDialog {
+        id: recordDialog
+        objectName: "recordDialog"
+        title: qsTr("Record the stream to a file")
+        fileMode: FileDialog.SaveFile
+        acceptLabel: qsTr("Record")
+        nameFilters: [qsTr("QtSse recordings (*.sserec)"), qsTr("All files (*)")]
+        onAccepted: {
+            if (recorder.start(selectedFile))
+                window.showMessage(qsTr("Recording to %1").arg(backend.displayPath(selectedFile)))
+            else
+                window.showMessage(qsTr("Cannot record: %1").arg(recorder.errorString))
+        }
+    }
+
+    FileDialog {
+        id: openDialog
+        objectName: "openRecordingDialog"
+        title: qsTr("Open a recording")
+        fileMode: FileDialog.OpenFile
+        nameFilters: [qsTr("QtSse recordings (*.sserec)"), qsTr("All files (*)")]
+        onAccepted: window.openRecording(selectedFile)
+    }
+
+    // The bytes received before the last error, readable (line ends and control characters
+    // shown).
+    Dialog {
+        id: rawBytesDialog
+        objectName: "rawBytesDialog"
+        title: qsTr("The last %1 characters received before the error").arg(window.rawAtError.length)
+        anchors.centerIn: parent
+        width: Math.min(window.width - 80, 900)
+        height: Math.min(window.height - 80, 600)
+        modal: true
+        standardButtons: Dialog.Close
+        ScrollView {
+            anchors.fill: parent
+            TextArea {
+                objectName: "rawBytesText"
+                readOnly: true
+                selectByMouse: true
+                wrapMode: TextEdit.WrapAnywhere
+                font.family: "monospace"
+                text: backend.readableBytes(window.rawAtError)
+            }
         }
     }
 
@@ -239,7 +443,9 @@ ApplicationWindow {
         connectionBar.method = window.initialMethod
         connectionBar.body = window.initialBody
         connectionBar.setHeaders(window.initialHeaders)
-        if (window.initialUrl !== "")
+        if (String(window.initialRecording) !== "")
+            window.openRecording(window.initialRecording)
+        else if (window.initialUrl !== "")
             window.connectStream()
     }
 }

@@ -13,6 +13,9 @@ ColumnLayout {
 
     required property SseSource source
     required property MonitorBackend backend
+    // A recording shown offline: its rates (RecordingModel) instead of the live samples.
+    property bool offline: false
+    property RecordingModel recording: null
     readonly property int samples: 60
     property var eventRates: []
     readonly property int sampleCount: plot.eventRates.length
@@ -22,7 +25,28 @@ ColumnLayout {
     readonly property color eventColor: "#1f77b4"
     readonly property color byteColor: "#e07020"
 
+    function showRecording() {
+        if (plot.offline && plot.recording) {
+            plot.eventRates = plot.recording.eventRates // at most 60 (RecordingModel.MaxBins)
+            plot.byteRates = plot.recording.byteRates
+            plot.lastEvents = plot.recording.count
+            plot.lastBytes = plot.recording.byteCount
+        } else {
+            plot.eventRates = []
+            plot.byteRates = []
+            plot.lastEvents = plot.source.eventCount
+            plot.lastBytes = plot.source.byteCount
+        }
+        canvas.requestPaint()
+    }
+    onOfflineChanged: showRecording()
+    Connections {
+        target: plot.recording
+        function onLoadedChanged() { plot.showRecording() }
+    }
     function sample() {
+        if (plot.offline)
+            return
         const events = plot.source.eventCount
         const bytes = plot.source.byteCount
         // The counters restart with each new connection.
@@ -47,7 +71,9 @@ ColumnLayout {
     }
 
     Label {
-        text: qsTr("Last minute")
+        objectName: "plotTitle"
+        text: plot.offline ? qsTr("Recording, %1 s per sample").arg(plot.recording.binSeconds)
+                           : qsTr("Last minute")
         font.bold: true
     }
     RowLayout {
@@ -96,8 +122,10 @@ ColumnLayout {
             if (values.length < 2)
                 return
             const top = Math.max(1, plot.peak(values)) * 1.1
-            const step = (width - 1) / (plot.samples - 1)
-            const x0 = (plot.samples - values.length) * step
+            // Live: the last minute, newest at the right; a recording: start to end.
+            const slots = plot.offline ? values.length : plot.samples
+            const step = (width - 1) / (slots - 1)
+            const x0 = (slots - values.length) * step
             ctx.strokeStyle = colour
             ctx.lineWidth = 2
             ctx.beginPath()
@@ -110,9 +138,13 @@ ColumnLayout {
         }
     }
     RowLayout {
-        Label { text: qsTr("−60 s"); color: "gray"; font.pixelSize: 10 }
+        Label {
+            text: plot.offline ? qsTr("start") : qsTr("−60 s")
+            color: "gray"
+            font.pixelSize: 10
+        }
         Item { Layout.fillWidth: true }
-        Label { text: qsTr("now"); color: "gray"; font.pixelSize: 10 }
+        Label { text: plot.offline ? qsTr("end") : qsTr("now"); color: "gray"; font.pixelSize: 10 }
     }
     GridLayout {
         columns: 4
@@ -124,7 +156,8 @@ ColumnLayout {
         }
         Label { text: qsTr("Open since"); color: "gray" }
         Label {
-            text: plot.source.state === SseSource.Open
+            text: plot.offline ? Qt.formatTime(plot.recording.recorded, "hh:mm:ss")
+                  : plot.source.state === SseSource.Open
                   ? Qt.formatTime(plot.source.openedTime, "hh:mm:ss") : "–"
         }
     }

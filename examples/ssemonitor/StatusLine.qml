@@ -18,6 +18,12 @@ RowLayout {
     property double eventCount: 0
     property double byteCount: 0
     property string lastEventId: ""
+    property double duplicateCount: 0
+    property double gapCount: 0
+    property string lastResumeNote: "" // the last duplicate or gap, in words
+    property bool rawBytesAvailable: false
+
+    signal rawBytesRequested()
     property double now: Date.now()
 
     readonly property color stateColor: {
@@ -85,6 +91,23 @@ RowLayout {
               ? qsTr("last error: %1").arg(line.source.errorString)
                 + (line.source.httpStatus > 0 ? qsTr(" (HTTP %1)").arg(line.source.httpStatus) : "")
               : ""
+    }
+    Button {
+        objectName: "rawBytesButton"
+        visible: line.rawBytesAvailable
+        text: qsTr("Raw bytes…")
+        flat: true
+        onClicked: line.rawBytesRequested()
+    }
+    Label {
+        objectName: "resumeCheckLabel"
+        text: qsTr("%1 duplicates dropped · %2 gaps")
+                  .arg(line.duplicateCount.toLocaleString(Qt.locale("C"), "f", 0))
+                  .arg(line.gapCount.toLocaleString(Qt.locale("C"), "f", 0))
+        color: line.duplicateCount > 0 || line.gapCount > 0 ? "#d08a00" : "gray"
+        ToolTip.visible: resumeHover.hovered && line.lastResumeNote !== ""
+        ToolTip.text: line.lastResumeNote
+        HoverHandler { id: resumeHover }
     }
     Label {
         objectName: "lastIdLabel"

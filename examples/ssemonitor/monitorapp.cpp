@@ -3,6 +3,7 @@
 
 #include <QtCore/qcommandlineparser.h>
 #include <QtCore/qelapsedtimer.h>
+#include <QtCore/qfileinfo.h>
 #include <QtCore/qtimer.h>
 #include <QtQml/qqmlapplicationengine.h>
 #include <QtQuick/qquickwindow.h>
@@ -45,6 +46,14 @@ MonitorOptions parseMonitorArguments(const QStringList &arguments)
              u"HEADER"_s},
             {{u"d"_s, u"data"_s}, u"Request body (for POST)."_s, u"BODY"_s},
             {u"capacity"_s, u"Events kept in the table."_s, u"N"_s, u"5000"_s},
+            {u"max-event-size"_s,
+             u"The largest event accepted (default 16 MiB); a larger one is an error, shown with "
+             u"the last bytes received."_s,
+             u"BYTES"_s},
+            {u"open"_s,
+             u"Show the recording FILE offline (ssecat --record, the monitor's Record) instead "
+             u"of connecting."_s,
+             u"FILE"_s},
             {u"measure"_s, u"Print frames/s and events/s to stderr every second."_s},
             {u"quit-after"_s, u"Quit after MS milliseconds."_s, u"MS"_s, u"0"_s},
             {u"screenshot"_s, u"With --quit-after: save the window to FILE first."_s, u"FILE"_s},
@@ -79,6 +88,14 @@ MonitorOptions parseMonitorArguments(const QStringList &arguments)
             options.headers.insert(header.left(colon).trimmed(), header.mid(colon + 1).trimmed());
     }
     options.capacity = numberOption(parser, u"capacity"_s, 10, 1000000);
+    if (parser.isSet(u"max-event-size"_s))
+        options.maxEventSize = numberOption(parser, u"max-event-size"_s, 16, 1 << 30);
+    if (parser.isSet(u"open"_s)) {
+        if (!positional.isEmpty())
+            usageError(u"--open shows a recording offline: no URL with it"_s);
+        options.recording =
+                QUrl::fromLocalFile(QFileInfo(parser.value(u"open"_s)).absoluteFilePath());
+    }
     options.measure = parser.isSet(u"measure"_s);
     options.quitAfterMs = numberOption(parser, u"quit-after"_s, 0, 24 * 3600 * 1000);
     options.screenshot = parser.value(u"screenshot"_s);
@@ -98,6 +115,8 @@ QQuickWindow *loadMonitor(QQmlApplicationEngine &engine, const MonitorOptions &o
             {u"initialHeaders"_s, options.headers},
             {u"initialBody"_s, options.body},
             {u"capacity"_s, options.capacity},
+            {u"maxEventSize"_s, options.maxEventSize},
+            {u"initialRecording"_s, options.recording},
     });
     engine.load(QUrl(u"qrc:/SseMonitor/Main.qml"_s));
     const QList<QObject *> roots = engine.rootObjects();

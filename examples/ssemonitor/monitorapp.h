@@ -19,6 +19,8 @@ struct MonitorOptions
     QVariantMap headers;
     QString body;
     int capacity = 5000;
+    int maxEventSize = 0; // 0: SseSource's default
+    QUrl recording; // --open: a recording shown offline at start
     bool measure = false; // print frames/s and events/s to stderr every second
     int quitAfterMs = 0; // 0: run until closed
     QString screenshot; // saved just before quitting (with quitAfterMs)

@@ -115,6 +115,37 @@ int MonitorBackend::exportJsonLines(QObject *model, const QUrl &file)
     return rows;
 }
 
+QUrl MonitorBackend::defaultRecordingFile() const
+{
+    QUrl file = defaultExportFile();
+    QString path = file.toLocalFile();
+    path.replace(path.lastIndexOf(u".jsonl"_s), 6, u".sserec"_s);
+    return QUrl::fromLocalFile(path);
+}
+
+QString MonitorBackend::readableBytes(const QString &raw) const
+{
+    QString out;
+    out.reserve(raw.size() + raw.size() / 8);
+    for (qsizetype i = 0; i < raw.size(); ++i) {
+        const QChar c = raw.at(i);
+        if (c == u'\n') {
+            out += u"\\n\n"_s;
+        } else if (c == u'\r') {
+            const bool crlf = i + 1 < raw.size() && raw.at(i + 1) == u'\n';
+            out += crlf ? u"\\r\\n\n"_s : u"\\r\n"_s;
+            i += crlf ? 1 : 0;
+        } else if (c == u'\\') {
+            out += u"\\\\"_s;
+        } else if (c.unicode() < 0x20 || c.unicode() == 0x7f) {
+            out += u"\\x%1"_s.arg(c.unicode(), 2, 16, QLatin1Char('0'));
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 QUrl MonitorBackend::defaultExportFolder() const
 {
     QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
@@ -173,6 +204,25 @@ QString MonitorBackend::restorePassword(const QString &shown, const QString &rea
         return shown;
     url.setPassword(from.password());
     return url.toString();
+}
+
+QString MonitorBackend::urlPassword(const QString &url) const
+{
+    return QUrl(url).password();
+}
+
+QString MonitorBackend::withoutPassword(const QString &url) const
+{
+    return ::withoutPassword(url);
+}
+
+QString MonitorBackend::withPassword(const QString &url, const QString &password) const
+{
+    QUrl u(url);
+    if (!u.isValid() || u.userName().isEmpty() || password.isEmpty())
+        return url;
+    u.setPassword(password);
+    return u.toString();
 }
 
 bool MonitorBackend::isSecretHeader(const QString &name) const

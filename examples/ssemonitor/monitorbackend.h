@@ -38,6 +38,11 @@ public:
     Q_INVOKABLE int exportJsonLines(QObject *model, const QUrl &file);
     Q_INVOKABLE QUrl defaultExportFolder() const; // Documents, or home without one
     Q_INVOKABLE QUrl defaultExportFile() const; // ssemonitor-<date>-<time>.jsonl there
+    Q_INVOKABLE QUrl defaultRecordingFile() const; // ssemonitor-<date>-<time>.sserec there
+    // Raw stream bytes (SseSource.rawHistory()) for people: one line per line of the stream,
+    // each ending with its line end made visible (\n, \r\n, \r), control characters as \xNN
+    // and U+FFFD (invalid UTF-8) as it is.
+    Q_INVOKABLE QString readableBytes(const QString &raw) const;
     Q_INVOKABLE QString displayPath(const QUrl &file) const; // the path of a local file
     Q_INVOKABLE void copyText(const QString &text) const;
     // Stored without the password of a user:password@ URL.
@@ -50,6 +55,11 @@ public:
     Q_INVOKABLE QString restorePassword(const QString &shown, const QString &real) const;
     // Authorization, Cookie and any name containing "token", "key", "secret" or "password".
     Q_INVOKABLE bool isSecretHeader(const QString &name) const;
+    // The password of a user:password@ URL ("" without one); the URL without it; the URL with
+    // this password (for what the system keychain kept).
+    Q_INVOKABLE QString urlPassword(const QString &url) const;
+    Q_INVOKABLE QString withoutPassword(const QString &url) const;
+    Q_INVOKABLE QString withPassword(const QString &url, const QString &password) const;
     Q_INVOKABLE QString formatBytes(double bytes) const;
 
 Q_SIGNALS:

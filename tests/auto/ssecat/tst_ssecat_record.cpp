@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: BSD-3-Clause
+// Record and replay (issue 13 item 3), end to end with the real programs: ssecat --record
+// against SseTestServer writes what arrived with its arrival times (RECORDING.md), stdout
+// unchanged; sse-demo-server --replay serves that file so that ssecat prints the same lines
+// again, resumes after a Last-Event-ID, and keeps the recorded pace scaled by --speed.
+#include "ssecattest.h"
+#include "sserecording.h"
+
+#include <QtSse/SseClient>
+
+#include <QtCore/qtemporarydir.h>
+
+class tst_SseCatRecord : public SseCatTest
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void recordKeepsStdoutAndTimes();
+    void recordUsageErrors_data();
+    void recordUsageErrors();
+    void recordWriteErrorEndsTheRun();
+    void replayPrintsTheSameLines();
+    void replayResumesAfterLastEventId_data();
+    void replayResumesAfterLastEventId();
+    void replayUnknownIdIsRefused();
+    void replaySpeed_data();
+    void replaySpeed();
+    void replayRefusesBadFiles_data();
+    void replayRefusesBadFiles();
+
+private:
+    // A stream of 20 events with ids, a comment, retry: 100 and three pauses of 300 ms, recorded
+    // by ssecat into m_recording; its stdout in m_original.
+    void record();
+    // sse-demo-server --replay m_recording with extra arguments; the stream's URL.
+    QUrl startReplay(QProcess *server, const QStringList &extra);
+
+    QTemporaryDir m_dir;
+    QString m_recording;
+    QByteArray m_original;
+    QUrl m_url; // of the recorded stream
+};
+
+namespace {
+constexpr int PauseMs = 300;
+
+QByteArray recordedStream(Response *r)
+{
+    QByteArray all;
+    auto send = [&](const QByteArray &bytes) {
+        r->send(bytes);
+        all += bytes;
+    };
+    send(": recorded for a test\nretry: 100\n\n");
+    for (int i = 1; i <= 20; ++i) {
+        QByteArray event = "id: " + QByteArray::number(i) + '\n';
+        if (i % 3 == 0)
+            event += "event: tick\n";
+        event += "data: event " + QByteArray::number(i) + '\n';
+        if (i % 4 == 0)
+            event += "data: second line\n";
+        send(event + '\n');
+        if (i % 5 == 0 && i < 20)
+            r->pause(PauseMs);
+    }
+    send("data: no id of its own\n\n"); // carries id 20
+    return all;
+}
+} // namespace
+
+void tst_SseCatRecord::record()
+{
+    if (!m_original.isEmpty())
+        return;
+    QVERIFY(m_dir.isValid());
+    Server server;
+    QVERIFY(server.listen());
+    Response r = stream();
+    recordedStream(&r);
+    server.enqueue(r.close());
+    m_recording = m_dir.filePath(u"capture.sserec"_s);
+    SseCat cat({u"--record"_s, m_recording, u"--max-retries"_s, u"0"_s, server.url().toString()});
+    VERIFY_EXIT(cat, 0);
+    m_original = cat.out;
+    m_url = server.url();
+}
+
+// The recording holds the stream as the client received it, at its arrival times; stdout is
+// the same as without --record.
+void tst_SseCatRecord::recordKeepsStdoutAndTimes()
+{
+    record();
+    QList<Event> events;
+    QByteArray why;
+    QVERIFY2(parseEvents(m_original, &events, &why), why.constData());
+    QCOMPARE(events.size(), 21);
+    QCOMPARE(events.last().id, u"20"_s);
+
+    // Without --record, the same stdout.
+    Server server;
+    QVERIFY(server.listen());
+    Response r = stream();
+    recordedStream(&r);
+    server.enqueue(r.close());
+    SseCat again({u"--max-retries"_s, u"0"_s, server.url().toString()});
+    VERIFY_EXIT(again, 0);
+    QCOMPARE(again.out, m_original);
+
+    QString error;
+    const std::optional<SseRecording> rec = SseRecording::read(m_recording, &error);
+    QVERIFY2(rec, qPrintable(error));
+    QCOMPARE(rec->url, m_url);
+    const QList<SseRecordedItem> items = parseRecordedItems(*rec);
+    QList<SseRecordedItem> recordedEvents;
+    bool comment = false, retry = false;
+    for (const SseRecordedItem &item : items) {
+        if (item.kind == SseRecordedItem::Event)
+            recordedEvents.append(item);
+        comment |=
+                item.kind == SseRecordedItem::Comment && item.comment == u" recorded for a test"_s;
+        retry |= item.kind == SseRecordedItem::Retry && item.retryMs == 100;
+    }
+    QVERIFY(comment);
+    QVERIFY(retry);
+    QCOMPARE(recordedEvents.size(), events.size());
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        QCOMPARE(recordedEvents.at(i).event.type(), events.at(i).type);
+        QCOMPARE(recordedEvents.at(i).event.data(), events.at(i).data);
+        QCOMPARE(recordedEvents.at(i).event.lastEventId(), events.at(i).id);
+    }
+    // Arrival times: the server paused 300 ms after events 5, 10 and 15. An arrival gap is the
+    // pause plus the second event's delay less the first's: on a loaded machine a little less
+    // than the pause, never near nothing.
+    for (int after : {5, 10, 15}) {
+        const qint64 gap = recordedEvents.at(after).timeMs - recordedEvents.at(after - 1).timeMs;
+        QVERIFY2(gap >= PauseMs / 2, qPrintable(u"gap after %1: %2 ms"_s.arg(after).arg(gap)));
+    }
+    QVERIFY(recordedEvents.last().timeMs - recordedEvents.first().timeMs >= 2 * PauseMs);
+}
+
+void tst_SseCatRecord::recordUsageErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QByteArray>("message");
+    QTest::newRow("no file") << QStringList {u"--record"_s}
+                             << QByteArray("option --record needs a value");
+    QTest::newRow("empty name") << QStringList {u"--record="_s}
+                                << QByteArray("--record: empty file name");
+    QTest::newRow("unwritable")
+            << QStringList {u"--record"_s, u"/nonexistent-dir/x.sserec"_s}
+            << QByteArray("ssecat: --record: cannot write /nonexistent-dir/x.sserec: ");
+}
+
+void tst_SseCatRecord::recordUsageErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QByteArray, message);
+    Server server;
+    QVERIFY(server.listen());
+    SseCat cat(QStringList {server.url().toString()} + args); // --record last: it has no value
+    VERIFY_EXIT(cat, 2);
+    QVERIFY2(cat.err.contains(message), cat.describe().constData());
+    QCOMPARE(server.requestCount(), 0);
+}
+
+// A disk that fills up (/dev/full: every write fails with ENOSPC) ends the run with status 1
+// and the reason, rather than a recording with a silent hole.
+void tst_SseCatRecord::recordWriteErrorEndsTheRun()
+{
+    if (!QFile::exists(u"/dev/full"_s))
+        QSKIP("no /dev/full on this system");
+    Server server;
+    QVERIFY(server.listen());
+    Response r = stream().send("id: 1\ndata: one\n\n");
+    for (int i = 2; i < 100; ++i)
+        r.pause(50).send("id: " + QByteArray::number(i) + "\ndata: more\n\n");
+    server.enqueue(r.close());
+    SseCat cat({u"--record"_s, u"/dev/full"_s, server.url().toString()});
+    VERIFY_EXIT(cat, 1);
+    QVERIFY2(cat.err.startsWith("ssecat: --record: cannot write /dev/full: "),
+             cat.describe().constData());
+    QVERIFY(cat.errLines().size() == 1);
+    QCOMPARE(server.requestCount(), 1);
+}
+
+QUrl tst_SseCatRecord::startReplay(QProcess *server, const QStringList &extra)
+{
+    server->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    server->start(QStringLiteral(DEMO_SERVER_PATH),
+                  QStringList {u"--quiet"_s, u"--replay"_s, m_recording} + extra);
+    if (!server->waitForStarted(Timeout))
+        return {};
+    QDeadlineTimer deadline(Timeout);
+    while (!server->canReadLine() && server->state() == QProcess::Running && !deadline.hasExpired())
+        QTest::qWait(5);
+    return QUrl(QString::fromUtf8(server->readLine().trimmed()));
+}
+
+// Record, replay, and ssecat prints the same lines. After the last event the stream ends;
+// ssecat reconnects with Last-Event-ID 20 and the replay answers 204: exit 0.
+void tst_SseCatRecord::replayPrintsTheSameLines()
+{
+    record();
+    QProcess replay;
+    const QUrl url = startReplay(&replay, {u"--speed"_s, u"20"_s});
+    QVERIFY2(url.isValid() && url.path() == u"/stream"_s, qPrintable(url.toString()));
+    SseCat cat({url.toString()});
+    VERIFY_EXIT(cat, 0);
+    QCOMPARE(cat.out, m_original);
+    replay.kill();
+    replay.waitForFinished(5000);
+}
+
+void tst_SseCatRecord::replayResumesAfterLastEventId_data()
+{
+    QTest::addColumn<QString>("lastEventId");
+    QTest::addColumn<int>("firstLine"); // of the original output
+    QTest::newRow("mid-recording") << u"7"_s << 7;
+    QTest::newRow("before a pause") << u"15"_s << 15;
+    QTest::newRow("the first") << u"1"_s << 1;
+}
+
+void tst_SseCatRecord::replayResumesAfterLastEventId()
+{
+    QFETCH(QString, lastEventId);
+    QFETCH(int, firstLine);
+    record();
+    QProcess replay;
+    const QUrl url = startReplay(&replay, {u"--speed"_s, u"20"_s});
+    QVERIFY(url.isValid());
+    SseCat cat({u"--last-event-id"_s, lastEventId, url.toString()});
+    VERIFY_EXIT(cat, 0);
+    const QList<QByteArray> lines = m_original.split('\n');
+    QCOMPARE(cat.out, lines.mid(firstLine).join('\n'));
+    replay.kill();
+    replay.waitForFinished(5000);
+}
+
+void tst_SseCatRecord::replayUnknownIdIsRefused()
+{
+    record();
+    QProcess replay;
+    const QUrl url = startReplay(&replay, {});
+    QVERIFY(url.isValid());
+    SseCat cat({u"--last-event-id"_s, u"nope"_s, url.toString()});
+    VERIFY_EXIT(cat, 1);
+    QVERIFY2(cat.err.contains("HTTP 400") && cat.err.contains("is not in the recording"),
+             cat.describe().constData());
+    QVERIFY(cat.out.isEmpty());
+    replay.kill();
+    replay.waitForFinished(5000);
+}
+
+void tst_SseCatRecord::replaySpeed_data()
+{
+    QTest::addColumn<QString>("speed");
+    QTest::addColumn<double>("factor");
+    QTest::newRow("half speed") << u"0.5"_s << 0.5;
+    QTest::newRow("recorded pace") << u"1"_s << 1.0;
+    QTest::newRow("four times") << u"4"_s << 4.0;
+}
+
+// The span from the first to the last event, as a client sees it, is the recorded span divided
+// by the speed. The replay keeps its schedule from the start, so a first event delayed by a
+// loaded machine shortens the span by that delay: the lower bound allows a quarter of it; the
+// upper bound leaves a loaded machine a second.
+void tst_SseCatRecord::replaySpeed()
+{
+    QFETCH(QString, speed);
+    QFETCH(double, factor);
+    record();
+    QString error;
+    const std::optional<SseRecording> rec = SseRecording::read(m_recording, &error);
+    QVERIFY2(rec, qPrintable(error));
+    QList<qint64> recordedTimes;
+    for (const SseRecordedItem &item : parseRecordedItems(*rec)) {
+        if (item.kind == SseRecordedItem::Event)
+            recordedTimes.append(item.timeMs);
+    }
+    const double recordedSpan = double(recordedTimes.last() - recordedTimes.first());
+
+    QProcess replay;
+    const QUrl url = startReplay(&replay, {u"--speed"_s, speed});
+    QVERIFY(url.isValid());
+    SseClient client(url);
+    client.setMaxRetries(0);
+    QElapsedTimer clock;
+    QList<qint64> times;
+    QObject::connect(&client, &SseClient::eventReceived, &client,
+                     [&](const SseEvent &) { times.append(clock.elapsed()); });
+    clock.start();
+    client.open();
+    QTRY_COMPARE_WITH_TIMEOUT(times.size(), recordedTimes.size(), 3 * Timeout);
+    const double span = double(times.last() - times.first());
+    const double expected = recordedSpan / factor;
+    QVERIFY2(
+            span >= expected * 0.75 && span < expected + 1000,
+            qPrintable(u"span %1 ms, expected %2 ms (recorded %3 ms)"_s.arg(span).arg(expected).arg(
+                    recordedSpan)));
+    client.close();
+    replay.kill();
+    replay.waitForFinished(5000);
+}
+
+void tst_SseCatRecord::replayRefusesBadFiles_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QByteArray>("message");
+    QTest::newRow("garbage") << QByteArray("hello\n") << QByteArray("not a QtSse recording");
+    QTest::newRow("truncated") << QByteArray(
+            "SSE-RECORDING 1\n{\"recorded\":\"2026-12-07T05:00:00Z\"}\n0 10\nabc")
+                               << QByteArray("truncated: chunk 1");
+    QTest::newRow("wrong version")
+            << QByteArray("SSE-RECORDING 7\n{}\n") << QByteArray("version 7 is not supported");
+}
+
+void tst_SseCatRecord::replayRefusesBadFiles()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QByteArray, message);
+    QVERIFY(m_dir.isValid());
+    const QString path = m_dir.filePath(u"bad.sserec"_s);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(bytes);
+    file.close();
+    QProcess replay;
+    replay.start(QStringLiteral(DEMO_SERVER_PATH), {u"--replay"_s, path});
+    QTRY_COMPARE_WITH_TIMEOUT(replay.state(), QProcess::NotRunning, Timeout);
+    QCOMPARE(replay.exitCode(), 2);
+    const QByteArray err = replay.readAllStandardError();
+    QVERIFY2(err.startsWith("sse-demo-server: --replay: ") && err.contains(message),
+             err.constData());
+    QVERIFY(replay.readAllStandardOutput().isEmpty()); // no URL: nothing is served
+}
+
+QTEST_GUILESS_MAIN(tst_SseCatRecord)
+#include "tst_ssecat_record.moc"
