@@ -12,9 +12,9 @@
 # 2. A window under Xvfb fed at 100,000 events/s (bench_latency --serve: 100 events written
 #    every 1 ms): a Text bound to eventCount, then a ListView on SseEventModel; the process's CPU
 #    (% of one core), frames per second and frame intervals.
-# --compare REV also builds the library and QML module at git revision REV (in a temporary
-# worktree, with this tree's benchmark sources) and runs the same rows with it, labelled
-# "REV:", for a before/after table from one run. Builds Release in QTSSE_BENCH_BUILD_DIR
+# --compare REV also builds the library and QML module at git revision REV (in a detached
+# worktree under the build directory, with this tree's bench_qml) and runs the same rows with
+# it, labelled "REV:", for a before/after table from one run. Builds Release in QTSSE_BENCH_BUILD_DIR
 # (default build-bench). eventsource is installed with npm into that directory (the npm
 # registry is reachable; --no-node skips it).
 set -euo pipefail
@@ -49,18 +49,33 @@ cleanup() {
     "$repo/benchmarks/nginx.sh" stop "$tmp" 2>/dev/null || true
     [[ -n ${xvfb_pid:-} ]] && kill "$xvfb_pid" 2>/dev/null
     [[ -n ${paced_pid:-} ]] && kill "$paced_pid" 2>/dev/null
-    if [[ -n $compare ]]; then git -C "$repo" worktree remove --force "$tmp/before" 2>/dev/null; fi
     rm -rf "$tmp"
 }
 trap cleanup EXIT
 
 variants=("$build_dir:")
 if [[ -n $compare ]]; then
-    git -C "$repo" worktree add -q --detach "$tmp/before" "$compare"
-    cp "$repo/benchmarks/bench_qml.cpp" "$repo/benchmarks/CMakeLists.txt" \
-        "$repo/benchmarks/pacedserver.cpp" "$repo/benchmarks/pacedserver.h" "$tmp/before/benchmarks/"
-    build "$tmp/before" "$tmp/before-build"
-    variants=("$tmp/before-build:$compare:" "$build_dir:")
+    # Kept in the build directory (a detached worktree and its build), so that a second run
+    # builds nothing: `git worktree prune` after deleting the build directory forgets it.
+    before="$build_dir/compare/$compare"
+    if [[ ! -d $before/src ]]; then
+        mkdir -p "$before"
+        git -C "$repo" worktree add -q --detach "$before/src" "$compare"
+    fi
+    cp "$repo/benchmarks/bench_qml.cpp" "$repo/benchmarks/pacedserver.cpp" \
+        "$repo/benchmarks/pacedserver.h" "$before/src/benchmarks/"
+    # Only bench_qml and bench_latency of this tree's benchmarks, on the old library.
+    cat >"$before/src/benchmarks/CMakeLists.txt" <<'CMAKE'
+find_package(Threads REQUIRED)
+qt_add_executable(bench_latency bench_latency.cpp pacedserver.cpp pacedserver.h)
+target_link_libraries(bench_latency PRIVATE QtSse::QtSse Qt6::Network Threads::Threads)
+qt_add_executable(bench_qml bench_qml.cpp)
+target_link_libraries(bench_qml PRIVATE QtSse::QtSse Qt6::Gui Qt6::Qml Qt6::Quick)
+add_dependencies(bench_qml QtSseQmlplugin)
+CMAKE
+    cp "$repo/benchmarks/bench_latency.cpp" "$before/src/benchmarks/"
+    build "$before/src" "$before/build"
+    variants=("$before/build:$compare:" "$build_dir:")
 fi
 
 if ((node)); then
