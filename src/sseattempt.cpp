@@ -94,6 +94,7 @@ void SseClientPrivate::startRequest(bool mayHold)
     ++epoch; // a new attempt: a transition still running in a caller must stop
     retryTimer.stop();
     dropQuestion();
+    watchReachability(); // the URL may have changed since open()
     if (mayHold && holdAttempt())
         return; // the network is down: onReachabilityChanged() starts it when it returns
     const SseInterrupted interrupted(this);
@@ -597,14 +598,19 @@ void SseClientPrivate::proceed(const QtSsePrivate::RetryState::Next &next)
     notifyAttempt(next.attempt - 1);
     if (interrupted)
         return; // closed, restarted or deleted from a slot
+    if (holdReason() != Hold::None) {
+        // No retry while the network is down: it comes when the network does.
+        setState(SseClient::Reconnecting);
+        if (!interrupted && state == SseClient::Reconnecting)
+            holdAttempt();
+        return;
+    }
     setNextRetryTime(QDateTime::currentDateTime().addMSecs(delayMs));
     if (interrupted)
         return;
     setState(SseClient::Reconnecting);
     if (interrupted || state != SseClient::Reconnecting)
         return;
-    if (holdAttempt())
-        return; // no retry while the network is down: it comes when the network does
     qCDebug(lcSsePolicy) << "attempt" << next.attempt << "in" << delayMs << "ms";
     arm(retryTimer, delayMs);
     Q_EMIT q->reconnectScheduled(next.attempt, delayMs);

@@ -152,8 +152,9 @@
 */
 /*!
     \fn void SseClient::duplicateDropped(const SseEvent &event)
-    Emitted instead of eventReceived() for an \a event whose ID is among the duplicateWindow
-    latest IDs: a server that resumed one event too early.
+    Emitted instead of eventReceived() for an \a event that is one of the duplicateWindow
+    latest events again (the same ID, type and data): a server that resumed one event too
+    early.
 */
 /*!
     \fn void SseClient::gapDetected(qint64 expected, qint64 received)

@@ -96,12 +96,14 @@
 */
 /*!
     \property SseClient::duplicateWindow
-    \brief How many of the latest event IDs are remembered to drop duplicates; 0 (the default)
-    switches it off.
+    \brief How many of the latest events with an ID are remembered to drop duplicates; 0 (the
+    default) switches it off.
 
-    An event whose ID is among them (a server that resumed one event too early) is not
-    delivered: duplicateDropped() tells it, duplicateCount counts it. The window starts
-    afresh at open() and holds across reconnects.
+    The same event again (the same ID, type and data: a server that resumed one event too
+    early) is not delivered: duplicateDropped() tells it, duplicateCount counts it. An ID
+    reused for another event (a server that restarted its numbering, as nchan does within a
+    second) is a new event; an event repeated to the letter with its ID (a heartbeat with a
+    fixed ID) is a duplicate. The window starts afresh at open() and holds across reconnects.
 */
 /*!
     \property SseClient::sequenceField

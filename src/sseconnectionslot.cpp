@@ -30,8 +30,9 @@ QtSsePrivate::PoolKey SseClientPrivate::poolKey() const
 
 void SseClientPrivate::onConnectionGranted()
 {
-    if (!waitingForConnection || state != SseClient::Connecting || !lease.manager())
-        return; // closed or restarted meanwhile
+    if (!waitingForConnection || state != SseClient::Connecting || !lease.manager()
+        || hold != Hold::None)
+        return; // closed, restarted or held (paused) meanwhile
     const SseInterrupted interrupted(this);
     setWaitingForConnection(false);
     if (!interrupted)

@@ -164,6 +164,12 @@ bool SseClientPrivate::holdAttempt()
                                         : "the application is suspended: paused")
                             << "to" << url;
     const SseInterrupted interrupted(this);
+    // Nothing goes out while held: no place in the pool's queue, no connection kept from the
+    // streams of other clients (a slot granted meanwhile would send the request).
+    lease.release();
+    setWaitingForConnection(false);
+    if (interrupted)
+        return true;
     setNextRetryTime(QDateTime());
     if (interrupted)
         return true;

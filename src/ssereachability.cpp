@@ -9,6 +9,7 @@
 #include <QtCore/qpointer.h>
 #include <QtCore/qthread.h>
 #include <QtNetwork/qnetworkinformation.h>
+#include <QtNetwork/qnetworkinterface.h>
 
 #include <atomic>
 
@@ -24,13 +25,33 @@ public:
 
 namespace {
 
+// A network interface other than loopback that is up, running and has an address.
+bool hasLocalNetwork()
+{
+    const QList<QNetworkInterface> interfaces = QNetworkInterface::allInterfaces();
+    for (const QNetworkInterface &i : interfaces) {
+        const QNetworkInterface::InterfaceFlags flags = i.flags();
+        if ((flags & QNetworkInterface::IsLoopBack) || !(flags & QNetworkInterface::IsUp)
+            || !(flags & QNetworkInterface::IsRunning))
+            continue;
+        if (!i.addressEntries().isEmpty())
+            return true;
+    }
+    return false;
+}
+
 SseReachability::Network fromQt(QNetworkInformation::Reachability reachability)
 {
     switch (reachability) {
     case QNetworkInformation::Reachability::Unknown:
         return SseReachability::NetworkUnknown;
     case QNetworkInformation::Reachability::Disconnected:
-        return SseReachability::NetworkOffline;
+        // Qt 6.4's glib backend says Disconnected for glib's "local" connectivity: no default
+        // route, which is also a LAN without a way out (a Docker --internal network, an
+        // air-gapped site) where the client's server may well be. Offline only when no
+        // interface but loopback is up with an address: a laptop with its network off.
+        return hasLocalNetwork() ? SseReachability::NetworkUnknown
+                                 : SseReachability::NetworkOffline;
     case QNetworkInformation::Reachability::Local:
     case QNetworkInformation::Reachability::Site:
     case QNetworkInformation::Reachability::Online:
@@ -41,8 +62,9 @@ SseReachability::Network fromQt(QNetworkInformation::Reachability reachability)
 }
 
 // Feeds the system's object from QNetworkInformation and from QGuiApplication's
-// applicationStateChanged() (connected by name: the library does not link Qt GUI). A child of
-// it, in the main thread.
+// applicationStateChanged() (connected by name: the library does not link Qt GUI; the state
+// before the first change is not known to it: taken as active). A child of it, in the main
+// thread.
 class SystemFeed : public QObject
 {
     Q_OBJECT
@@ -158,36 +180,42 @@ void SseReachability::setApplicationSuspended(bool suspended)
 }
 
 /*!
-    Returns the process's source, created at the first call in the application's main thread
-    (nullptr without a QCoreApplication): its network follows QNetworkInformation, loaded by
-    the Reachability feature (NetworkUnknown if no backend loads), and it is suspended while a
-    QGuiApplication's state is Qt::ApplicationSuspended or Qt::ApplicationHidden. It says
-    nothing of loopback hosts: clients of 127.0.0.1 or localhost never wait for it.
+    Returns the process's source, created at the first call (nullptr without a
+    QCoreApplication), living in the application's main thread until the process ends. Its
+    network follows QNetworkInformation, loaded by the Reachability feature from the event
+    loop (NetworkUnknown until then, and if no backend loads); Qt's Disconnected counts as
+    offline only while no network interface but loopback is up with an address (Qt 6.4's glib
+    backend also says Disconnected for a local network without a default route). It is
+    suspended while a QGuiApplication's state changes to Qt::ApplicationSuspended or
+    Qt::ApplicationHidden (macOS hides an application on Cmd-H: pauseWhenSuspended then closes
+    its streams too), until it changes back. It says nothing of loopback hosts: clients of
+    127.0.0.1 or localhost never wait for it.
 */
 SseReachability *SseReachability::system()
 {
     static QBasicMutex mutex;
-    static QPointer<SseReachability> instance;
+    static SseReachability *instance = nullptr;
     const QMutexLocker lock(&mutex);
     if (instance)
         return instance;
     QCoreApplication *app = QCoreApplication::instance();
     if (!app)
         return nullptr;
+    // Never deleted (clients in any thread read it, and follow it until they go): it lives in
+    // the main thread, where QNetworkInformation does, as long as the process.
     auto *r = new SseReachability;
     r->d->system = true;
     r->moveToThread(app->thread());
     instance = r;
-    // In the main thread: the application owns it, and QNetworkInformation lives there.
+    // Loaded from the event loop, not under the lock nor inside the caller's open(): a backend
+    // may ask D-Bus. Until then the network is unknown (clients back off as usual).
     QMetaObject::invokeMethod(
             r,
             [r] {
-                if (QCoreApplication *a = QCoreApplication::instance()) {
-                    r->setParent(a);
+                if (QCoreApplication::instance())
                     (new SystemFeed(r))->start();
-                }
             },
-            Qt::AutoConnection);
+            Qt::QueuedConnection);
     return r;
 }
 

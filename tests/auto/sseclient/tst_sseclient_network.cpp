@@ -5,11 +5,13 @@
 // and resumes it from the last event ID.
 #include "sseclienttest.h"
 
+#include <QtSse/SseConnectionPool>
 #include <QtSse/SseReachability>
 
 #include <QtCore/qthread.h>
 
 #include <memory>
+#include <vector>
 
 class tst_SseClientNetwork : public QObject
 {
@@ -27,6 +29,8 @@ private Q_SLOTS:
     void closeWhileWaiting();
     void sourceDestroyedWhileWaiting();
     void sourceInAnotherThread();
+    void pausedWhileQueuedForASlot();
+    void pausedLeavesItsSlot();
 };
 
 void tst_SseClientNetwork::atOpen_data()
@@ -111,33 +115,29 @@ void tst_SseClientNetwork::retryWaitsAndComesAtOnce()
     f.client.close();
 }
 
-// maxRetries 1 against a refused port: while the network is down nothing is tried, so the client
-// is still trying when it returns, and gives up only after its own attempts.
+// maxRetries 1 against a server that answers 503: while the network is down nothing is tried,
+// so the client is still trying when it returns, and gives up only after its own attempts.
 void tst_SseClientNetwork::noAttemptsBurned()
 {
-    SseTestServer refusing;
-    QVERIFY(refusing.listen());
-    const QUrl url = refusing.url(u"/events"_s);
-    refusing.stopListening();
-    SseClient client;
-    configure(client, url);
-    client.setMaxRetries(1);
+    SseClientFixture f;
+    QVERIFY(f.start());
+    f.server.setHandler([](const Request &) { return Response::status(503, "busy"); });
+    f.client.setMaxRetries(1);
     SseReachability source;
     source.setNetwork(SseReachability::NetworkOffline);
-    client.setReachability(&source);
-    QSignalSpy closedSpy(&client, &SseClient::closed);
-    QSignalSpy errorSpy(&client, &SseClient::errorOccurred);
-    client.open();
-    QTest::qWait(Quiet); // without the network wait: refused, retried once, Failed by now
-    QCOMPARE(errorSpy.size(), 0);
-    QCOMPARE(client.state(), SseClient::Connecting);
-    QVERIFY(client.isWaitingForNetwork());
+    f.client.setReachability(&source);
+    f.client.open();
+    QTest::qWait(Quiet); // without the network wait: two 503s and Failed by now
+    QCOMPARE(f.server.connectionCount(), 0);
+    QCOMPARE(f.errorSpy.size(), 0);
+    QCOMPARE(f.client.state(), SseClient::Connecting);
+    QVERIFY(f.client.isWaitingForNetwork());
 
     source.setNetwork(SseReachability::NetworkOnline);
-    TRY_COMPARE(closedSpy.size(), 1);
-    QCOMPARE(client.state(), SseClient::Failed);
-    QCOMPARE(client.error(), SseClient::RetriesExhaustedError);
-    QCOMPARE(errorSpy.size(), 3); // refused, refused, gave up
+    TRY_COMPARE(f.closedSpy.size(), 1);
+    QCOMPARE(f.client.state(), SseClient::Failed);
+    QCOMPARE(f.client.error(), SseClient::RetriesExhaustedError);
+    QCOMPARE(f.server.requestCount(), 2); // its own two attempts, no more
 }
 
 // The system may call the network down while a stream still works (another route, a flapping
@@ -301,6 +301,79 @@ void tst_SseClientNetwork::sourceInAnotherThread()
             client, [client] { delete client; }, Qt::BlockingQueuedConnection);
     worker.quit();
     QVERIFY(worker.wait(Timeout));
+}
+
+// Six streams take the origin's connections (one pooled manager): a seventh client waits in the
+// pool's queue. Paused there, it must not send its request when a slot frees up, and it sends
+// it when the application returns.
+void tst_SseClientNetwork::pausedWhileQueuedForASlot()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const Request &) { return Response::sse().chunked().holdOpen(); });
+    const int maxManagers = SseConnectionPool::maxManagers();
+    const auto restore =
+            qScopeGuard([maxManagers] { SseConnectionPool::setMaxManagers(maxManagers); });
+    SseConnectionPool::setMaxManagers(1);
+    std::vector<std::unique_ptr<SseClient>> busy;
+    for (int i = 0; i < 6; ++i) {
+        busy.push_back(std::make_unique<SseClient>());
+        configure(*busy.back(), server.url(u"/busy"_s));
+        busy.back()->open();
+    }
+    TRY_COMPARE(server.requestCount(), 6);
+    SseReachability source;
+    SseClient client;
+    configure(client, server.url(u"/queued"_s));
+    client.setReachability(&source);
+    client.setPauseWhenSuspended(true);
+    client.open();
+    QVERIFY(client.isWaitingForConnection());
+    source.setApplicationSuspended(true);
+    QVERIFY(client.isPaused());
+    QVERIFY(!client.isWaitingForConnection()); // out of the queue
+    busy.front()->close(); // a slot frees up: not for a paused client
+    QTest::qWait(Quiet);
+    QCOMPARE(server.requestCount(), 6);
+    QVERIFY(client.isPaused());
+    source.setApplicationSuspended(false);
+    TRY_COMPARE(client.state(), SseClient::Open);
+    QCOMPARE(server.requestCount(), 7);
+    QCOMPARE(server.requests().last().target, QByteArray("/queued"));
+}
+
+// A client paused while its request is in flight gives its connection back: another client of
+// the origin, queued behind the six, gets it.
+void tst_SseClientNetwork::pausedLeavesItsSlot()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.setHandler([](const Request &request) {
+        return request.target == "/silent" ? Response::silent()
+                                           : Response::sse().chunked().holdOpen();
+    });
+    const int maxManagers = SseConnectionPool::maxManagers();
+    const auto restore =
+            qScopeGuard([maxManagers] { SseConnectionPool::setMaxManagers(maxManagers); });
+    SseConnectionPool::setMaxManagers(1);
+    SseReachability source;
+    SseClient paused;
+    configure(paused, server.url(u"/silent"_s)); // Connecting: no answer
+    paused.setReachability(&source);
+    paused.setPauseWhenSuspended(true);
+    paused.open();
+    std::vector<std::unique_ptr<SseClient>> others;
+    for (int i = 0; i < 6; ++i) {
+        others.push_back(std::make_unique<SseClient>());
+        configure(*others.back(), server.url(u"/other"_s));
+        others.back()->open();
+    }
+    TRY_COMPARE(server.requestCount(), 6); // the paused one's and five others'
+    QVERIFY(others.back()->isWaitingForConnection());
+    source.setApplicationSuspended(true);
+    QVERIFY(paused.isPaused());
+    TRY_COMPARE(others.back()->state(), SseClient::Open);
+    QCOMPARE(server.requestCount(), 7);
 }
 
 QTEST_MAIN(tst_SseClientNetwork)

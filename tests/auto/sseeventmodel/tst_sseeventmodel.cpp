@@ -221,8 +221,10 @@ void tst_SseEventModel::atMostOneUpdatePerInterval()
     QTRY_COMPARE_WITH_TIMEOUT(model.latest().data(), QString::number(sent - 1), 30000);
     const qint64 elapsed = clock.elapsed();
     qInfo("%d events in %lld ms: %lld updates", sent, elapsed, qint64(updates.size()));
+    // (Fewer updates than events only if turns come faster than the interval: not asserted, a
+    // loaded machine may take 50 ms a turn.)
     QVERIFY2(updates.size() <= elapsed / 50 + 1, qPrintable(QString::number(updates.size())));
-    QVERIFY(sent > updates.size());
+    QVERIFY(updates.size() >= 1);
 }
 
 QTEST_MAIN(tst_SseEventModel)
