@@ -145,7 +145,20 @@ void tst_LlmStreamEnds::droppedConnectionIsIncomplete()
     QVERIFY2(stream.errorString().startsWith(u"The stream ended before its terminal event: "_s),
              qPrintable(stream.errorString()));
     QCOMPARE(stream.text(), u"Hel"_s);
-    QCOMPARE(server.requestCount(), 1);
+    // The stream sends nothing again. Where Qt 6.4.2 took the drop for the end of the body, it
+    // may have re-sent the POST itself (QHttpNetworkConnectionChannel::_q_error() in
+    // WaitingState, see tst_sseclient_stream's partialEventDiscarded): the same request, whose
+    // reply nobody reads.
+    if (stream.errorString().endsWith(u"the server ended the body"_s)) {
+        QVERIFY(server.requestCount() <= 2);
+        const QList<SseTestServer::Request> requests = server.requests();
+        for (const SseTestServer::Request &r : requests) {
+            QCOMPARE(r.method, requests.first().method);
+            QCOMPARE(r.body, requests.first().body);
+        }
+    } else {
+        QCOMPARE(server.requestCount(), 1);
+    }
 }
 
 void tst_LlmStreamEnds::refusedConnectionIsNetworkError()

@@ -32,13 +32,16 @@ void tst_SseClientStream::partialEventDiscarded_data()
     QTest::addColumn<bool>("chunked");
     QTest::addColumn<bool>("cleanEnd");
     QTest::addColumn<QList<SseClient::Error>>("errors");
+    QTest::addColumn<bool>("qtMayEndCleanly");
 
     // A close-delimited body has no end of its own: a FIN is a clean end for HTTP. A chunked
-    // body cut before its final chunk is broken, and the client says so (it never ends silently).
-    QTest::newRow("close-delimited, dropped") << false << false << QList<SseClient::Error>();
+    // body cut before its final chunk is broken, and the client says so (it never ends silently)
+    // whenever Qt does: Qt 6.4.2 sometimes reports that cut as a clean end (see below).
+    QTest::newRow("close-delimited, dropped")
+            << false << false << QList<SseClient::Error>() << false;
     QTest::newRow("chunked, no final chunk")
-            << true << false << QList<SseClient::Error> {SseClient::ConnectionError};
-    QTest::newRow("chunked, clean end") << true << true << QList<SseClient::Error>();
+            << true << false << QList<SseClient::Error> {SseClient::ConnectionError} << true;
+    QTest::newRow("chunked, clean end") << true << true << QList<SseClient::Error>() << false;
 }
 
 void tst_SseClientStream::partialEventDiscarded()
@@ -46,6 +49,7 @@ void tst_SseClientStream::partialEventDiscarded()
     QFETCH(bool, chunked);
     QFETCH(bool, cleanEnd);
     QFETCH(QList<SseClient::Error>, errors);
+    QFETCH(bool, qtMayEndCleanly);
 
     SseClientFixture f;
     QVERIFY(f.start());
@@ -63,6 +67,9 @@ void tst_SseClientStream::partialEventDiscarded()
             [](const Request &) { return Response::sse().send("data: b\n\n").holdOpen(); });
 
     QSignalSpy disconnectedSpy(&f.client, &SseClient::disconnected);
+    QStringList errorStrings;
+    connect(&f.client, &SseClient::errorOccurred, this,
+            [&] { errorStrings.append(f.client.errorString()); });
     f.client.open();
     TRY_COMPARE(f.eventSpy.size(), 2);
     QCOMPARE(dataOf(f.eventSpy), QStringList({u"a"_s, u"b"_s}));
@@ -70,7 +77,30 @@ void tst_SseClientStream::partialEventDiscarded()
     QCOMPARE(f.client.lastEventId(), u"1"_s);
     QCOMPARE(lastEventIds(f.server), QList<QByteArray> {"1"});
     QCOMPARE(disconnectedSpy.size(), 1);
-    QCOMPARE(errorsOf(f.errorSpy), errors); // an ended stream is not an error, a broken one is
+    if (qtMayEndCleanly && f.errorSpy.isEmpty()) {
+        // Qt 6.4.2 finished the reply without an error. It read the response while its channel
+        // still waited for it (QHttpProtocolHandler::sendRequest(), WaitingState, queues
+        // _q_receiveReply() when the response is there before the request's bytesWritten), so
+        // the FIN found by QHttpProtocolHandler::_q_readyRead() reaches
+        // QHttpNetworkConnectionChannel::_q_error(RemoteHostClosedError) in WaitingState: it
+        // takes "closed before the response", resendCurrentRequest(), instead of an error, and
+        // _q_receiveReply() on the unconnected socket calls allDone() (finished, NoError).
+        // Nothing in QNetworkReply tells that from a complete body (the bytes are those of
+        // "chunked, clean end"). Qt's own re-send of the first GET is the sign: a second request
+        // without Last-Event-ID, whose reply nobody reads.
+        const auto firstRequests = [&f] {
+            int n = 0;
+            for (const Request &r : f.server.requests())
+                n += r.hasHeader("Last-Event-ID") ? 0 : 1;
+            return n;
+        };
+        TRY_COMPARE(firstRequests(), 2);
+        qInfo("Qt 6.4 ended the cut chunked body cleanly, and re-sent the request itself");
+    } else {
+        QCOMPARE(errorsOf(f.errorSpy), errors); // an ended stream is not an error, a broken one is
+        for (const QString &s : std::as_const(errorStrings))
+            QVERIFY2(s.startsWith(u"The stream broke: "_s), qPrintable(s));
+    }
     f.client.close();
     QCOMPARE(f.eventSpy.size(), 2);
 }
