@@ -73,6 +73,23 @@ bool QuickWindowDriver::retype(const QString &name, const QString &text)
             && XInput::key(u"Return"_s);
 }
 
+QQuickItem *QuickWindowDriver::visibleRow(const QString &listName, qreal fraction) const
+{
+    auto *list = item(listName);
+    const qreal y = list->height() * fraction;
+    const auto *content = list->property("contentItem").value<QQuickItem *>();
+    const QList<QQuickItem *> rows = content->childItems();
+    for (QQuickItem *row : rows) {
+        if (!row->isVisible() || !row->property("index").isValid())
+            continue; // a pooled delegate, or not a row
+        const QPointF top = row->mapToItem(list, QPointF(0, 0));
+        if (top.y() <= y && y < top.y() + row->height() && top.y() >= 0
+            && top.y() + row->height() <= list->height())
+            return row;
+    }
+    return nullptr;
+}
+
 void QuickWindowDriver::screenshot(const QString &name)
 {
     const QString path = m_screenshotPrefix + name + u".png"_s;

@@ -35,6 +35,9 @@ public:
     // Clicks the field's left part (40 px in: a combo box's right end opens its list), selects
     // all its text, types text over it, then Return.
     bool retype(const QString &name, const QString &text);
+    // The delegate of the list view called listName at this fraction of its height, whole in
+    // view (a pooled delegate, hidden, is passed over); nullptr when there is none.
+    QQuickItem *visibleRow(const QString &listName, qreal fraction) const;
     void screenshot(const QString &name);
 
 protected:

@@ -61,7 +61,6 @@ private:
     int state() const { return find(u"source"_s)->property("state").toInt(); }
     // Into the URL field, replacing its text, then Return.
     bool typeUrl(const QString &url) { return retype(u"urlField"_s, url); }
-    QQuickItem *visibleRow(qreal fraction) const; // the delegate at this height of the list
     QList<QQuickItem *> visibleItems() const; // in the window, popups included
 
     QProcess m_server;
@@ -71,23 +70,6 @@ private:
 
 // SseSource.State
 enum { Closed = 0, Connecting, Open, Reconnecting, Failed };
-
-QQuickItem *tst_SseMonitorInput::visibleRow(qreal fraction) const
-{
-    auto *list = item(u"eventList"_s);
-    const qreal y = list->height() * fraction;
-    const auto *content = list->property("contentItem").value<QQuickItem *>();
-    const QList<QQuickItem *> rows = content->childItems();
-    for (QQuickItem *row : rows) {
-        if (!row->isVisible() || !row->property("index").isValid())
-            continue; // a pooled delegate, or not a row
-        const QPointF top = row->mapToItem(list, QPointF(0, 0));
-        if (top.y() <= y && y < top.y() + row->height() && top.y() >= 0
-            && top.y() + row->height() <= list->height())
-            return row;
-    }
-    return nullptr;
-}
 
 QList<QQuickItem *> tst_SseMonitorInput::visibleItems() const
 {
@@ -173,7 +155,7 @@ void tst_SseMonitorInput::clickSelectsRowAfterScrolling()
 
     QObject *filtered = find(u"filterModel"_s);
     const auto clickRowAt = [&](qreal fraction) {
-        QQuickItem *row = visibleRow(fraction);
+        QQuickItem *row = visibleRow(u"eventList"_s, fraction);
         QVERIFY2(row, "no row there");
         const int index = row->property("index").toInt();
         QVariantMap event;

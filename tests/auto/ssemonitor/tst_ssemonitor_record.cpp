@@ -60,7 +60,6 @@ private:
     int state() const { return find(u"source"_s)->property("state").toInt(); }
     bool typeUrl(const QString &url) { return retype(u"urlField"_s, url); }
     QQuickItem *visibleButton(const QString &text) const; // a button (or delegate) saying text
-    QQuickItem *visibleRow(qreal fraction) const;
     bool pickInOpenDialog(const QString &fileName); // Ctrl+O, the file clicked, Open clicked
 
     SseTestServer m_server;
@@ -84,23 +83,6 @@ QQuickItem *tst_SseMonitorRecord::visibleButton(const QString &text) const
                 || item->property("fileName").toString() == text))
             return item;
         pending.append(item->childItems());
-    }
-    return nullptr;
-}
-
-QQuickItem *tst_SseMonitorRecord::visibleRow(qreal fraction) const
-{
-    auto *list = item(u"eventList"_s);
-    const qreal y = list->height() * fraction;
-    const auto *content = list->property("contentItem").value<QQuickItem *>();
-    const QList<QQuickItem *> rows = content->childItems();
-    for (QQuickItem *row : rows) {
-        if (!row->isVisible() || !row->property("index").isValid())
-            continue;
-        const QPointF top = row->mapToItem(list, QPointF(0, 0));
-        if (top.y() <= y && y < top.y() + row->height() && top.y() >= 0
-            && top.y() + row->height() <= list->height())
-            return row;
     }
     return nullptr;
 }
@@ -250,7 +232,7 @@ void tst_SseMonitorRecord::openRecordingOffline()
 
     // A click on a row: the detail pane shows that event, received when the file says.
     QQuickItem *row = nullptr;
-    QTRY_VERIFY_WITH_TIMEOUT((row = visibleRow(0.1)), Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT((row = visibleRow(u"eventList"_s, 0.1)), Timeout);
     const int index = row->property("index").toInt();
     QVERIFY(XInput::click(centre(row)));
     QTRY_COMPARE_WITH_TIMEOUT(text(u"detailId"_s), m_sent.at(index).lastEventId(), Timeout);
