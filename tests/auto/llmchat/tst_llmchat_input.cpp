@@ -11,21 +11,18 @@
 //   providerPicked             another provider picked in the combo box, its stream read
 // Screenshots: ${CMAKE_BINARY_DIR}/llm-chat-*.png.
 #include "chatapp.h"
+#include "quickwindowdriver.h"
 #include "xvfbdisplay.h"
+#include "xvfbtestmain.h"
 
-#include <QtCore/qfile.h>
 #include <QtCore/qjsonarray.h>
 #include <QtCore/qprocess.h>
-#include <QtCore/qtemporarydir.h>
-#include <QtGui/qguiapplication.h>
-#include <QtGui/qimage.h>
 #include <QtQml/qqmlapplicationengine.h>
 #include <QtQml/qqmlextensionplugin.h>
 #include <QtQuick/qquickitem.h>
 #include <QtQuick/qquickwindow.h>
 #include <QtTest/qtest.h>
 
-#include <cstdio>
 #include <memory>
 
 #include <sys/prctl.h>
@@ -41,9 +38,12 @@ static constexpr int Timeout = 20000; // generous: the suite must pass on a load
 // SseLlmSource.State
 enum { Idle = 0, Streaming, Finished, Failed, Aborted };
 
-class tst_LlmChatInput : public QObject
+class tst_LlmChatInput : public QObject, private QuickWindowDriver
 {
     Q_OBJECT
+
+public:
+    tst_LlmChatInput() : QuickWindowDriver(QStringLiteral(SCREENSHOT_DIR "/llm-chat-")) { }
 
 private Q_SLOTS:
     void initTestCase();
@@ -56,74 +56,18 @@ private Q_SLOTS:
     void cleanupTestCase();
 
 private:
-    QObject *find(const QString &name) const;
-    QQuickItem *item(const QString &name) const { return qobject_cast<QQuickItem *>(find(name)); }
-    QString text(const QString &name) const { return find(name)->property("text").toString(); }
     int state() const { return find(u"llm"_s)->property("state").toInt(); }
     QString reply() const { return find(u"llm"_s)->property("text").toString(); }
-    static QPoint centre(const QQuickItem *item);
-    bool clickItem(const QString &name);
     bool sendPrompt(const QString &prompt); // typed into the prompt field, then Enter
-    void screenshot(const QString &name);
 
     QProcess m_server;
     QUrl m_baseUrl;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
-    QQuickWindow *m_window = nullptr;
 };
-
-static QObject *findIn(QQuickItem *item, const QString &name)
-{
-    if (item->objectName() == name)
-        return item;
-    if (QObject *child = item->findChild<QObject *>(name))
-        return child;
-    const QList<QQuickItem *> children = item->childItems();
-    for (QQuickItem *child : children) {
-        if (QObject *found = findIn(child, name))
-            return found;
-    }
-    return nullptr;
-}
-
-QObject *tst_LlmChatInput::find(const QString &name) const
-{
-    QObject *object = nullptr;
-    if (m_window) {
-        object = m_window->findChild<QObject *>(name);
-        if (!object)
-            object = findIn(m_window->contentItem(), name);
-    }
-    if (!object) {
-        static QObject missing;
-        QTest::qFail(qPrintable(u"no object named "_s + name), __FILE__, __LINE__);
-        return &missing;
-    }
-    return object;
-}
-
-QPoint tst_LlmChatInput::centre(const QQuickItem *item)
-{
-    return item->mapToGlobal(QPointF(item->width() / 2, item->height() / 2)).toPoint();
-}
-
-bool tst_LlmChatInput::clickItem(const QString &name)
-{
-    QQuickItem *target = item(name);
-    return target && target->isVisible() && XInput::click(centre(target));
-}
 
 bool tst_LlmChatInput::sendPrompt(const QString &prompt)
 {
     return clickItem(u"promptField"_s) && XInput::type(prompt) && XInput::key(u"Return"_s);
-}
-
-void tst_LlmChatInput::screenshot(const QString &name)
-{
-    const QString path = QStringLiteral(SCREENSHOT_DIR "/llm-chat-") + name + u".png"_s;
-    const QImage image = m_window->grabWindow();
-    if (!image.isNull() && image.save(path))
-        qInfo("screenshot: %s", qPrintable(path));
 }
 
 void tst_LlmChatInput::initTestCase()
@@ -283,38 +227,7 @@ void tst_LlmChatInput::cleanupTestCase()
     m_server.waitForFinished(5000);
 }
 
-// Xvfb comes first: DISPLAY and the platform are read when the QGuiApplication is made.
-int main(int argc, char *argv[])
-{
-    QTemporaryDir home;
-    if (!home.isValid()) {
-        std::fprintf(stderr, "FAIL!  : tst_llmchat_input: no temporary directory\n");
-        return 1;
-    }
-    XvfbDisplay display;
-    QString error;
-    if (!display.start(u"1200x800x24"_s, Timeout, &error)) {
-        // Not a skip: CI installs xvfb, and a skipped GUI test looks like a passing one.
-        std::fprintf(stderr, "FAIL!  : tst_llmchat_input: cannot start Xvfb: %s\n",
-                     qPrintable(error));
-        return 1;
-    }
-    qputenv("DISPLAY", display.name());
-    qputenv("QT_QPA_PLATFORM", "xcb");
-    qputenv("HOME", QFile::encodeName(home.path()));
-    for (const char *name : {"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
-                             "XDG_CURRENT_DESKTOP", "WAYLAND_DISPLAY"})
-        qunsetenv(name);
-
-    int result = 0;
-    {
-        QGuiApplication app(argc, argv);
-        QTEST_SET_MAIN_SOURCE_PATH
-        tst_LlmChatInput test;
-        result = QTest::qExec(&test, argc, argv);
-    }
-    display.stop();
-    return result;
-}
+QTSSE_XVFB_TEST_MAIN(tst_LlmChatInput,
+                     XvfbTestOptions("tst_llmchat_input").withScreen(u"1200x800x24"_s))
 
 #include "tst_llmchat_input.moc"

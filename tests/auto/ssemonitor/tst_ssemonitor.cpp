@@ -3,8 +3,8 @@
 // connects, waits for events in the table, filters, pauses, clears, shows a price event as
 // indented JSON, masks a secret header, and saves a screenshot. Everything is found by
 // objectName; every wait is a QTRY_* that runs the event loop.
-#include "findobject.h"
 #include "monitorapp.h"
+#include "quickwindowdriver.h"
 
 #include <QtCore/qfile.h>
 #include <QtCore/qjsondocument.h>

@@ -10,18 +10,16 @@
 //   buttonFollowsState          Connect / Disconnect / Retry now, the error, one event count
 //   passwordMasked              user:****@ on screen, no password in the stored history
 // Screenshots: ${CMAKE_BINARY_DIR}/ssemonitor-input-*.png.
-#include "findobject.h"
 #include "monitorapp.h"
+#include "quickwindowdriver.h"
 #include "xvfbdisplay.h"
+#include "xvfbtestmain.h"
 
 #include <QtCore/qdir.h>
 #include <QtCore/qfile.h>
 #include <QtCore/qprocess.h>
 #include <QtCore/qregularexpression.h>
 #include <QtCore/qsettings.h>
-#include <QtCore/qtemporarydir.h>
-#include <QtGui/qguiapplication.h>
-#include <QtGui/qimage.h>
 #include <QtQml/qqmlapplicationengine.h>
 #include <QtQml/qqmlextensionplugin.h>
 #include <QtQuick/qquickitem.h>
@@ -29,7 +27,6 @@
 #include <QtTest/qsignalspy.h>
 #include <QtTest/qtest.h>
 
-#include <cstdio>
 #include <memory>
 
 #include <sys/prctl.h>
@@ -42,9 +39,14 @@ using namespace Qt::StringLiterals;
 
 static constexpr int Timeout = 20000; // generous: the suite must pass on a loaded machine
 
-class tst_SseMonitorInput : public QObject
+class tst_SseMonitorInput : public QObject, private QuickWindowDriver
 {
     Q_OBJECT
+
+public:
+    tst_SseMonitorInput() : QuickWindowDriver(QStringLiteral(SCREENSHOT_DIR "/ssemonitor-input-"))
+    {
+    }
 
 private Q_SLOTS:
     void initTestCase();
@@ -56,75 +58,18 @@ private Q_SLOTS:
     void cleanupTestCase();
 
 private:
-    QObject *find(const QString &name) const;
-    QQuickItem *item(const QString &name) const { return qobject_cast<QQuickItem *>(find(name)); }
-    QString text(const QString &name) const { return find(name)->property("text").toString(); }
     int state() const { return find(u"source"_s)->property("state").toInt(); }
-    static QPoint centre(const QQuickItem *item);
-    bool clickItem(const QString &name);
-    bool typeUrl(const QString &url); // into the URL field, replacing its text, then Return
-    QQuickItem *visibleRow(qreal fraction) const; // the delegate at this height of the list
+    // Into the URL field, replacing its text, then Return.
+    bool typeUrl(const QString &url) { return retype(u"urlField"_s, url); }
     QList<QQuickItem *> visibleItems() const; // in the window, popups included
-    void screenshot(const QString &name);
 
     QProcess m_server;
     QUrl m_streamUrl;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
-    QQuickWindow *m_window = nullptr;
 };
 
 // SseSource.State
 enum { Closed = 0, Connecting, Open, Reconnecting, Failed };
-
-QObject *tst_SseMonitorInput::find(const QString &name) const
-{
-    QObject *object = m_window ? findObject(m_window, name) : nullptr;
-    if (!object) {
-        static QObject missing;
-        QTest::qFail(qPrintable(u"no object named "_s + name), __FILE__, __LINE__);
-        return &missing;
-    }
-    return object;
-}
-
-QPoint tst_SseMonitorInput::centre(const QQuickItem *item)
-{
-    return item->mapToGlobal(QPointF(item->width() / 2, item->height() / 2)).toPoint();
-}
-
-bool tst_SseMonitorInput::clickItem(const QString &name)
-{
-    QQuickItem *target = item(name);
-    return target && target->isVisible() && XInput::click(centre(target));
-}
-
-bool tst_SseMonitorInput::typeUrl(const QString &url)
-{
-    QQuickItem *field = item(u"urlField"_s);
-    if (!field)
-        return false;
-    // The left part of the combo box is its text field (the right end opens the list).
-    const QPoint at = field->mapToGlobal(QPointF(40, field->height() / 2)).toPoint();
-    return XInput::click(at) && XInput::key(u"ctrl+a"_s) && XInput::type(url)
-            && XInput::key(u"Return"_s);
-}
-
-QQuickItem *tst_SseMonitorInput::visibleRow(qreal fraction) const
-{
-    auto *list = item(u"eventList"_s);
-    const qreal y = list->height() * fraction;
-    const auto *content = list->property("contentItem").value<QQuickItem *>();
-    const QList<QQuickItem *> rows = content->childItems();
-    for (QQuickItem *row : rows) {
-        if (!row->isVisible() || !row->property("index").isValid())
-            continue; // a pooled delegate, or not a row
-        const QPointF top = row->mapToItem(list, QPointF(0, 0));
-        if (top.y() <= y && y < top.y() + row->height() && top.y() >= 0
-            && top.y() + row->height() <= list->height())
-            return row;
-    }
-    return nullptr;
-}
 
 QList<QQuickItem *> tst_SseMonitorInput::visibleItems() const
 {
@@ -138,14 +83,6 @@ QList<QQuickItem *> tst_SseMonitorInput::visibleItems() const
         pending.append(item->childItems());
     }
     return items;
-}
-
-void tst_SseMonitorInput::screenshot(const QString &name)
-{
-    const QString path = QStringLiteral(SCREENSHOT_DIR "/ssemonitor-input-") + name + u".png"_s;
-    const QImage image = m_window->grabWindow();
-    if (!image.isNull() && image.save(path))
-        qInfo("screenshot: %s", qPrintable(path));
 }
 
 void tst_SseMonitorInput::initTestCase()
@@ -218,7 +155,7 @@ void tst_SseMonitorInput::clickSelectsRowAfterScrolling()
 
     QObject *filtered = find(u"filterModel"_s);
     const auto clickRowAt = [&](qreal fraction) {
-        QQuickItem *row = visibleRow(fraction);
+        QQuickItem *row = visibleRow(u"eventList"_s, fraction);
         QVERIFY2(row, "no row there");
         const int index = row->property("index").toInt();
         QVariantMap event;
@@ -439,42 +376,9 @@ void tst_SseMonitorInput::cleanupTestCase()
     }
 }
 
-// Xvfb comes first: DISPLAY and the platform are read when the QGuiApplication is made. HOME
-// is a temporary directory, so the history (~/.config) and the export's default folder are the
-// test's own.
-int main(int argc, char *argv[])
-{
-    QTemporaryDir home;
-    if (!home.isValid()) {
-        std::fprintf(stderr, "FAIL!  : tst_ssemonitor_input: no temporary directory\n");
-        return 1;
-    }
-    XvfbDisplay display;
-    QString error;
-    if (!display.start(u"1400x900x24"_s, Timeout, &error)) {
-        // Not a skip: CI installs xvfb, and a skipped GUI test looks like a passing one.
-        std::fprintf(stderr, "FAIL!  : tst_ssemonitor_input: cannot start Xvfb: %s\n",
-                     qPrintable(error));
-        return 1;
-    }
-    qputenv("DISPLAY", display.name());
-    qputenv("QT_QPA_PLATFORM", "xcb");
-    qputenv("HOME", QFile::encodeName(home.path()));
-    for (const char *name : {"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
-                             "XDG_CURRENT_DESKTOP", "WAYLAND_DISPLAY"})
-        qunsetenv(name);
-
-    int result = 0;
-    {
-        QGuiApplication app(argc, argv);
-        QCoreApplication::setOrganizationName(u"QtSse"_s);
-        QCoreApplication::setApplicationName(u"tst_ssemonitor_input"_s);
-        QTEST_SET_MAIN_SOURCE_PATH
-        tst_SseMonitorInput test;
-        result = QTest::qExec(&test, argc, argv);
-    }
-    display.stop();
-    return result;
-}
+// HOME is a temporary directory, so the history (~/.config) and the export's default folder are
+// the test's own.
+QTSSE_XVFB_TEST_MAIN(tst_SseMonitorInput,
+                     XvfbTestOptions("tst_ssemonitor_input").namingApplication())
 
 #include "tst_ssemonitor_input.moc"

@@ -8,17 +8,15 @@
 //   again and sent; checked off, they are removed from the keyring.
 // - tst_ssemonitor_keychain_absent: no D-Bus session, so no keychain service: checked on,
 //   Connect says that the secrets were not kept, and still nothing is written in clear.
-#include "findobject.h"
 #include "monitorapp.h"
+#include "quickwindowdriver.h"
 #include "ssetestserver.h"
 #include "xvfbdisplay.h"
+#include "xvfbtestmain.h"
 
 #include <QtCore/qdiriterator.h>
 #include <QtCore/qfile.h>
 #include <QtCore/qsettings.h>
-#include <QtCore/qtemporarydir.h>
-#include <QtGui/qguiapplication.h>
-#include <QtGui/qimage.h>
 #include <QtNetwork/qnetworkproxy.h>
 #include <QtQml/qqmlapplicationengine.h>
 #include <QtQml/qqmlextensionplugin.h>
@@ -28,7 +26,6 @@
 
 #include <qt6keychain/keychain.h>
 
-#include <cstdio>
 #include <memory>
 
 Q_IMPORT_QML_PLUGIN(SseMonitorPlugin)
@@ -40,9 +37,15 @@ static constexpr int Timeout = 20000;
 static const QString Password = u"hunter2-secret"_s;
 static const QByteArray ApiKey = "key-123-secret";
 
-class tst_SseMonitorKeychain : public QObject
+class tst_SseMonitorKeychain : public QObject, private QuickWindowDriver
 {
     Q_OBJECT
+
+public:
+    tst_SseMonitorKeychain()
+        : QuickWindowDriver(QStringLiteral(SCREENSHOT_DIR "/ssemonitor-input-"))
+    {
+    }
 
 private Q_SLOTS:
     void initTestCase();
@@ -53,54 +56,17 @@ private Q_SLOTS:
     void cleanupTestCase();
 
 private:
-    QObject *find(const QString &name) const;
-    QQuickItem *item(const QString &name) const { return qobject_cast<QQuickItem *>(find(name)); }
-    QString text(const QString &name) const { return find(name)->property("text").toString(); }
-    static QPoint centre(const QQuickItem *item);
-    bool clickItem(const QString &name);
-    bool typeUrl(const QString &url);
+    bool typeUrl(const QString &url) { return retype(u"urlField"_s, url); }
     QUrl secretUrl() const;
     // What the keychain holds for key: its text, or "" with *found false.
     static QString readKeychain(const QString &key, bool *found, QString *error);
     // ssemonitor.conf and every file under the test's HOME, in one string, for "never in clear".
     static QByteArray everythingOnDisk();
-    void screenshot(const QString &name);
 
     bool m_keyring = qgetenv("QTSSE_TEST_KEYRING") == "1";
     SseTestServer m_server;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
-    QQuickWindow *m_window = nullptr;
 };
-
-QObject *tst_SseMonitorKeychain::find(const QString &name) const
-{
-    QObject *object = m_window ? findObject(m_window, name) : nullptr;
-    if (!object) {
-        static QObject missing;
-        QTest::qFail(qPrintable(u"no object named "_s + name), __FILE__, __LINE__);
-        return &missing;
-    }
-    return object;
-}
-
-QPoint tst_SseMonitorKeychain::centre(const QQuickItem *item)
-{
-    return item->mapToGlobal(QPointF(item->width() / 2, item->height() / 2)).toPoint();
-}
-
-bool tst_SseMonitorKeychain::clickItem(const QString &name)
-{
-    QQuickItem *target = item(name);
-    return target && target->isVisible() && XInput::click(centre(target));
-}
-
-bool tst_SseMonitorKeychain::typeUrl(const QString &url)
-{
-    QQuickItem *field = item(u"urlField"_s);
-    const QPoint at = field->mapToGlobal(QPointF(40, field->height() / 2)).toPoint();
-    return XInput::click(at) && XInput::key(u"ctrl+a"_s) && XInput::type(url)
-            && XInput::key(u"Return"_s);
-}
 
 QUrl tst_SseMonitorKeychain::secretUrl() const
 {
@@ -137,14 +103,6 @@ QByteArray tst_SseMonitorKeychain::everythingOnDisk()
             all += file.fileName().toUtf8() + ":\n" + file.readAll() + '\n';
     }
     return all;
-}
-
-void tst_SseMonitorKeychain::screenshot(const QString &name)
-{
-    const QString path = QStringLiteral(SCREENSHOT_DIR "/ssemonitor-input-") + name + u".png"_s;
-    const QImage image = m_window->grabWindow();
-    if (!image.isNull() && image.save(path))
-        qInfo("screenshot: %s", qPrintable(path));
 }
 
 void tst_SseMonitorKeychain::initTestCase()
@@ -306,44 +264,20 @@ void tst_SseMonitorKeychain::cleanupTestCase()
     m_engine.reset();
 }
 
-// Xvfb first; HOME (and so ssemonitor.conf) a temporary directory. With the keyring, HOME and
-// XDG_DATA_HOME were set by with-keyring.sh before the keyring daemon started: they are kept.
-int main(int argc, char *argv[])
+// HOME (and so ssemonitor.conf) a temporary directory, and no D-Bus session. With the keyring,
+// HOME, XDG_DATA_HOME and the session were set by with-keyring.sh before the keyring daemon
+// started: they are kept.
+static XvfbTestOptions keychainOptions()
 {
-    QTemporaryDir home;
-    if (!home.isValid()) {
-        std::fprintf(stderr, "FAIL!  : tst_ssemonitor_keychain: no temporary directory\n");
-        return 1;
-    }
-    XvfbDisplay display;
-    QString error;
-    if (!display.start(u"1400x900x24"_s, Timeout, &error)) {
-        std::fprintf(stderr, "FAIL!  : tst_ssemonitor_keychain: cannot start Xvfb: %s\n",
-                     qPrintable(error));
-        return 1;
-    }
-    qputenv("DISPLAY", display.name());
-    qputenv("QT_QPA_PLATFORM", "xcb");
-    if (qgetenv("QTSSE_TEST_KEYRING") != "1") {
-        qputenv("HOME", QFile::encodeName(home.path()));
-        for (const char *name : {"XDG_DATA_HOME", "DBUS_SESSION_BUS_ADDRESS"})
-            qunsetenv(name);
-    }
-    for (const char *name :
-         {"XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_CURRENT_DESKTOP", "WAYLAND_DISPLAY"})
-        qunsetenv(name);
-
-    int result = 0;
-    {
-        QGuiApplication app(argc, argv);
-        QCoreApplication::setOrganizationName(u"QtSse"_s);
-        QCoreApplication::setApplicationName(u"tst_ssemonitor_keychain"_s);
-        QTEST_SET_MAIN_SOURCE_PATH
-        tst_SseMonitorKeychain test;
-        result = QTest::qExec(&test, argc, argv);
-    }
-    display.stop();
-    return result;
+    XvfbTestOptions options("tst_ssemonitor_keychain");
+    options.namingApplication();
+    if (qgetenv("QTSSE_TEST_KEYRING") == "1")
+        options.withHomeKept();
+    else
+        qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+    return options;
 }
+
+QTSSE_XVFB_TEST_MAIN(tst_SseMonitorKeychain, keychainOptions())
 
 #include "tst_ssemonitor_keychain.moc"

@@ -12,17 +12,15 @@
 //                            event too large: the counts on screen, Raw bytes… shows what came
 // Screenshots: ${CMAKE_BINARY_DIR}/ssemonitor-input-record*.png, -recording-offline.png,
 // -raw-bytes.png.
-#include "findobject.h"
 #include "monitorapp.h"
+#include "quickwindowdriver.h"
 #include "ssetestserver.h"
 #include "sserecording.h"
 #include "xvfbdisplay.h"
+#include "xvfbtestmain.h"
 
 #include <QtCore/qdir.h>
 #include <QtCore/qfile.h>
-#include <QtCore/qtemporarydir.h>
-#include <QtGui/qguiapplication.h>
-#include <QtGui/qimage.h>
 #include <QtNetwork/qnetworkproxy.h>
 #include <QtQml/qqmlapplicationengine.h>
 #include <QtQml/qqmlextensionplugin.h>
@@ -30,7 +28,6 @@
 #include <QtQuick/qquickwindow.h>
 #include <QtTest/qtest.h>
 
-#include <cstdio>
 #include <memory>
 
 Q_IMPORT_QML_PLUGIN(SseMonitorPlugin)
@@ -42,9 +39,14 @@ static constexpr int Timeout = 20000; // generous: the suite must pass on a load
 static constexpr int MaxEventSize = 1024; // --max-event-size of the monitor under test
 static constexpr int PauseMs = 300;
 
-class tst_SseMonitorRecord : public QObject
+class tst_SseMonitorRecord : public QObject, private QuickWindowDriver
 {
     Q_OBJECT
+
+public:
+    tst_SseMonitorRecord() : QuickWindowDriver(QStringLiteral(SCREENSHOT_DIR "/ssemonitor-input-"))
+    {
+    }
 
 private Q_SLOTS:
     void initTestCase();
@@ -55,58 +57,18 @@ private Q_SLOTS:
     void cleanupTestCase();
 
 private:
-    QObject *find(const QString &name) const;
-    QQuickItem *item(const QString &name) const { return qobject_cast<QQuickItem *>(find(name)); }
-    QString text(const QString &name) const { return find(name)->property("text").toString(); }
     int state() const { return find(u"source"_s)->property("state").toInt(); }
-    static QPoint centre(const QQuickItem *item);
-    bool clickItem(const QString &name);
-    bool typeUrl(const QString &url);
+    bool typeUrl(const QString &url) { return retype(u"urlField"_s, url); }
     QQuickItem *visibleButton(const QString &text) const; // a button (or delegate) saying text
-    QQuickItem *visibleRow(qreal fraction) const;
     bool pickInOpenDialog(const QString &fileName); // Ctrl+O, the file clicked, Open clicked
-    void screenshot(const QString &name);
 
     SseTestServer m_server;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
-    QQuickWindow *m_window = nullptr;
     QString m_recordingPath;
     QList<SseEvent> m_sent; // the events of the recorded stream
 };
 
 enum { Closed = 0, Connecting, Open, Reconnecting, Failed }; // SseSource.State
-
-QObject *tst_SseMonitorRecord::find(const QString &name) const
-{
-    QObject *object = m_window ? findObject(m_window, name) : nullptr;
-    if (!object) {
-        static QObject missing;
-        QTest::qFail(qPrintable(u"no object named "_s + name), __FILE__, __LINE__);
-        return &missing;
-    }
-    return object;
-}
-
-QPoint tst_SseMonitorRecord::centre(const QQuickItem *item)
-{
-    return item->mapToGlobal(QPointF(item->width() / 2, item->height() / 2)).toPoint();
-}
-
-bool tst_SseMonitorRecord::clickItem(const QString &name)
-{
-    QQuickItem *target = item(name);
-    return target && target->isVisible() && XInput::click(centre(target));
-}
-
-bool tst_SseMonitorRecord::typeUrl(const QString &url)
-{
-    QQuickItem *field = item(u"urlField"_s);
-    if (!field)
-        return false;
-    const QPoint at = field->mapToGlobal(QPointF(40, field->height() / 2)).toPoint();
-    return XInput::click(at) && XInput::key(u"ctrl+a"_s) && XInput::type(url)
-            && XInput::key(u"Return"_s);
-}
 
 QQuickItem *tst_SseMonitorRecord::visibleButton(const QString &text) const
 {
@@ -121,23 +83,6 @@ QQuickItem *tst_SseMonitorRecord::visibleButton(const QString &text) const
                 || item->property("fileName").toString() == text))
             return item;
         pending.append(item->childItems());
-    }
-    return nullptr;
-}
-
-QQuickItem *tst_SseMonitorRecord::visibleRow(qreal fraction) const
-{
-    auto *list = item(u"eventList"_s);
-    const qreal y = list->height() * fraction;
-    const auto *content = list->property("contentItem").value<QQuickItem *>();
-    const QList<QQuickItem *> rows = content->childItems();
-    for (QQuickItem *row : rows) {
-        if (!row->isVisible() || !row->property("index").isValid())
-            continue;
-        const QPointF top = row->mapToItem(list, QPointF(0, 0));
-        if (top.y() <= y && y < top.y() + row->height() && top.y() >= 0
-            && top.y() + row->height() <= list->height())
-            return row;
     }
     return nullptr;
 }
@@ -162,14 +107,6 @@ bool tst_SseMonitorRecord::pickInOpenDialog(const QString &fileName)
         return false;
     QQuickItem *open = visibleButton(u"Open"_s);
     return open && XInput::click(centre(open));
-}
-
-void tst_SseMonitorRecord::screenshot(const QString &name)
-{
-    const QString path = QStringLiteral(SCREENSHOT_DIR "/ssemonitor-input-") + name + u".png"_s;
-    const QImage image = m_window->grabWindow();
-    if (!image.isNull() && image.save(path))
-        qInfo("screenshot: %s", qPrintable(path));
 }
 
 void tst_SseMonitorRecord::initTestCase()
@@ -295,7 +232,7 @@ void tst_SseMonitorRecord::openRecordingOffline()
 
     // A click on a row: the detail pane shows that event, received when the file says.
     QQuickItem *row = nullptr;
-    QTRY_VERIFY_WITH_TIMEOUT((row = visibleRow(0.1)), Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT((row = visibleRow(u"eventList"_s, 0.1)), Timeout);
     const int index = row->property("index").toInt();
     QVERIFY(XInput::click(centre(row)));
     QTRY_COMPARE_WITH_TIMEOUT(text(u"detailId"_s), m_sent.at(index).lastEventId(), Timeout);
@@ -385,40 +322,8 @@ void tst_SseMonitorRecord::cleanupTestCase()
     m_engine.reset();
 }
 
-// Xvfb comes first: DISPLAY and the platform are read when the QGuiApplication is made. HOME
-// is a temporary directory, so the settings and the dialogs' default folder are the test's.
-int main(int argc, char *argv[])
-{
-    QTemporaryDir home;
-    if (!home.isValid()) {
-        std::fprintf(stderr, "FAIL!  : tst_ssemonitor_record: no temporary directory\n");
-        return 1;
-    }
-    XvfbDisplay display;
-    QString error;
-    if (!display.start(u"1400x900x24"_s, Timeout, &error)) {
-        std::fprintf(stderr, "FAIL!  : tst_ssemonitor_record: cannot start Xvfb: %s\n",
-                     qPrintable(error));
-        return 1;
-    }
-    qputenv("DISPLAY", display.name());
-    qputenv("QT_QPA_PLATFORM", "xcb");
-    qputenv("HOME", QFile::encodeName(home.path()));
-    for (const char *name : {"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
-                             "XDG_CURRENT_DESKTOP", "WAYLAND_DISPLAY"})
-        qunsetenv(name);
-
-    int result = 0;
-    {
-        QGuiApplication app(argc, argv);
-        QCoreApplication::setOrganizationName(u"QtSse"_s);
-        QCoreApplication::setApplicationName(u"tst_ssemonitor_record"_s);
-        QTEST_SET_MAIN_SOURCE_PATH
-        tst_SseMonitorRecord test;
-        result = QTest::qExec(&test, argc, argv);
-    }
-    display.stop();
-    return result;
-}
+// HOME is a temporary directory, so the settings and the dialogs' default folder are the test's.
+QTSSE_XVFB_TEST_MAIN(tst_SseMonitorRecord,
+                     XvfbTestOptions("tst_ssemonitor_record").namingApplication())
 
 #include "tst_ssemonitor_record.moc"
