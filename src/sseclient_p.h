@@ -48,7 +48,9 @@ public:
     explicit SseEventChannel(QObject *client) : QObject(client) { }
     bool hasListeners() const
     {
-        return isSignalConnected(QMetaMethod::fromSignal(&SseEventChannel::eventReceived));
+        // Once: fromSignal() looks the method up in the meta-object (checked per event).
+        static const QMetaMethod signal = QMetaMethod::fromSignal(&SseEventChannel::eventReceived);
+        return isSignalConnected(signal);
     }
 Q_SIGNALS:
     void eventReceived(const SseEvent &event);
