@@ -36,6 +36,12 @@ RowLayout {
         }
     }
     readonly property string stateText: {
+        // Held before the next attempt (SseSource.networkAware, pauseWhenSuspended): no
+        // request goes out, and no retry time is set.
+        if (line.source.waitingForNetwork)
+            return qsTr("Waiting for the network…")
+        if (line.source.paused)
+            return qsTr("Paused (application in the background)")
         switch (line.source.state) {
         case SseSource.Open: return qsTr("Open")
         case SseSource.Connecting:
@@ -47,7 +53,8 @@ RowLayout {
         }
     }
     readonly property string retryText: {
-        if (line.source.state !== SseSource.Reconnecting)
+        if (line.source.state !== SseSource.Reconnecting || line.source.waitingForNetwork
+                || line.source.paused)
             return ""
         const next = line.source.nextRetryTime.getTime()
         const seconds = isNaN(next) ? 0 : Math.max(0, (next - line.now) / 1000)
