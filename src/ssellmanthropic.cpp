@@ -9,12 +9,6 @@
 namespace QtSsePrivate {
 namespace {
 
-int tokens(const QJsonObject &usage, const char *field)
-{
-    const QJsonValue v = usage.value(QLatin1String(field));
-    return v.isDouble() ? v.toInt() : -1;
-}
-
 class AnthropicDialect : public LlmDialect
 {
 public:
@@ -61,8 +55,8 @@ public:
             s.setModel(message.value(QLatin1String("model")).toString());
             const QJsonObject usage = message.value(QLatin1String("usage")).toObject();
             if (!usage.isEmpty())
-                s.setUsage(usage, tokens(usage, "input_tokens"), tokens(usage, "output_tokens"),
-                           -1);
+                s.setUsage(usage, usageTokens(usage, "input_tokens"),
+                           usageTokens(usage, "output_tokens"), -1);
         } else if (type == QLatin1String("message_delta")) {
             s.setFinishReason(d.value(QLatin1String("delta"))
                                       .toObject()
@@ -70,8 +64,8 @@ public:
                                       .toString());
             const QJsonObject usage = d.value(QLatin1String("usage")).toObject();
             if (!usage.isEmpty()) // cumulative: replaces what message_start said
-                s.setUsage(usage, tokens(usage, "input_tokens"), tokens(usage, "output_tokens"), -1,
-                           true);
+                s.setUsage(usage, usageTokens(usage, "input_tokens"),
+                           usageTokens(usage, "output_tokens"), -1, true);
         } else if (type == QLatin1String("message_stop")) {
             s.finish();
         } else if (type == QLatin1String("error")) {

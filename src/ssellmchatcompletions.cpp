@@ -10,12 +10,6 @@
 namespace QtSsePrivate {
 namespace {
 
-int tokens(const QJsonObject &usage, const char *field)
-{
-    const QJsonValue v = usage.value(QLatin1String(field));
-    return v.isDouble() ? v.toInt() : -1;
-}
-
 class ChatCompletionsDialect : public LlmDialect
 {
 public:
@@ -66,8 +60,8 @@ public:
         }
         const QJsonObject usage = frame.json.value(QLatin1String("usage")).toObject();
         if (!usage.isEmpty())
-            s.setUsage(usage, tokens(usage, "prompt_tokens"), tokens(usage, "completion_tokens"),
-                       tokens(usage, "total_tokens"));
+            s.setUsage(usage, usageTokens(usage, "prompt_tokens"),
+                       usageTokens(usage, "completion_tokens"), usageTokens(usage, "total_tokens"));
     }
 };
 

@@ -12,12 +12,6 @@
 namespace QtSsePrivate {
 namespace {
 
-int tokens(const QJsonObject &usage, const char *field)
-{
-    const QJsonValue v = usage.value(QLatin1String(field));
-    return v.isDouble() ? v.toInt() : -1;
-}
-
 class GeminiDialect : public LlmDialect
 {
 public:
@@ -72,8 +66,9 @@ public:
         s.setFinishReason(blocked);
         const QJsonObject usage = frame.json.value(QLatin1String("usageMetadata")).toObject();
         if (!usage.isEmpty())
-            s.setUsage(usage, tokens(usage, "promptTokenCount"),
-                       tokens(usage, "candidatesTokenCount"), tokens(usage, "totalTokenCount"));
+            s.setUsage(usage, usageTokens(usage, "promptTokenCount"),
+                       usageTokens(usage, "candidatesTokenCount"),
+                       usageTokens(usage, "totalTokenCount"));
     }
 
     bool mayEndAtEof(const LlmStreamState &s) const override

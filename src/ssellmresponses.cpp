@@ -9,12 +9,6 @@
 namespace QtSsePrivate {
 namespace {
 
-int tokens(const QJsonObject &usage, const char *field)
-{
-    const QJsonValue v = usage.value(QLatin1String(field));
-    return v.isDouble() ? v.toInt() : -1;
-}
-
 class ResponsesDialect : public LlmDialect
 {
 public:
@@ -66,8 +60,8 @@ public:
             s.setModel(response.value(QLatin1String("model")).toString());
             const QJsonObject usage = response.value(QLatin1String("usage")).toObject();
             if (!usage.isEmpty())
-                s.setUsage(usage, tokens(usage, "input_tokens"), tokens(usage, "output_tokens"),
-                           tokens(usage, "total_tokens"));
+                s.setUsage(usage, usageTokens(usage, "input_tokens"),
+                           usageTokens(usage, "output_tokens"), usageTokens(usage, "total_tokens"));
             const QString reason = response.value(QLatin1String("incomplete_details"))
                                            .toObject()
                                            .value(QLatin1String("reason"))

@@ -32,6 +32,13 @@ struct LlmFrame
     bool isJson;
 };
 
+// A token count of a provider's usage object (its field names differ), -1 when absent.
+inline int usageTokens(const QJsonObject &usage, const char *field)
+{
+    const QJsonValue v = usage.value(QLatin1String(field));
+    return v.isDouble() ? v.toInt() : -1;
+}
+
 class LlmDialect
 {
 public:
