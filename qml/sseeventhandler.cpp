@@ -18,8 +18,9 @@
     \endqml
 
     \c type defaults to "message", the type of events without an \c event: field. Handlers of
-    an event run after SseSource.eventReceived, in the order they were registered. Setting
-    \c enabled to false mutes the handler without unregistering it.
+    an event run after SseSource.eventReceived, in the order of SseSource::handlers. A change
+    of \c type or of the handlers list made by a handler holds for the handlers after it.
+    Setting \c enabled to false mutes the handler without taking it out of the list.
 */
 
 /*!

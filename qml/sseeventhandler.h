@@ -10,8 +10,8 @@
 
 // A listener for one event type, declared inside an SseSource:
 //     SseSource { SseEventHandler { type: "price"; onEventReceived: (event) => ... } }
-// The source registers it with SseClient::addEventListener(); changing type re-registers it,
-// removing it from the source's handlers or destroying it stops it.
+// The source dispatches each event to its handlers of the event's type (ssesourcehandlers.cpp);
+// removing a handler from the source's handlers or destroying it stops it.
 class SseEventHandler : public QObject
 {
     Q_OBJECT

@@ -2,6 +2,7 @@
 #include "ssesource.h"
 
 #include <QtCore/qmetaobject.h>
+#include <QtCore/qpointer.h>
 
 #include <limits>
 #include <utility>
@@ -620,7 +621,14 @@ void SseSource::forwardEvent(const SseEvent &event)
             QMetaObject::invokeMethod(this, &SseSource::flushBatch, Qt::QueuedConnection);
         m_batch.append(event);
     }
+    if (m_handlers.isEmpty()) {
+        Q_EMIT eventReceived(event);
+        return;
+    }
+    const QPointer<SseSource> self(this); // a slot may delete the source
     Q_EMIT eventReceived(event);
+    if (self)
+        dispatchToHandlers(event);
 }
 
 void SseSource::setBatchedDelivery(bool enabled)

@@ -7,7 +7,6 @@
 #include <QtSse/sseclient.h>
 
 #include <QtCore/qdatetime.h>
-#include <QtCore/qhash.h>
 #include <QtCore/qlist.h>
 #include <QtCore/qobject.h>
 #include <QtCore/qurl.h>
@@ -265,6 +264,8 @@ private:
     void attach(SseEventHandler *handler);
     void detach(SseEventHandler *handler);
     void forwardEvent(const SseEvent &event);
+    void dispatchToHandlers(const SseEvent &event);
+    void handlersChanged() { ++m_handlersGeneration; } // the dispatch cache is stale
     void flushBatch(); // after each read (the client's countersChanged())
     // An event from a stream that a new url, method or body is about to replace: not delivered.
     bool isStale() const { return m_restartPending && m_newStream; }
@@ -280,8 +281,13 @@ private:
     SseClient *m_client;
     QVariantMap m_headers;
     QString m_lastEventIdSettingsKey;
-    QList<SseEventHandler *> m_handlers;
-    QHash<SseEventHandler *, QMetaObject::Connection> m_listeners;
+    QList<SseEventHandler *> m_handlers; // as listed (a handler may be listed twice)
+    // The handlers of the previous event's type, in list order, each once: a stream's events
+    // mostly have the type of the one before, so the handlers are not looked up per event.
+    QList<SseEventHandler *> m_dispatchTargets;
+    QString m_dispatchType;
+    quint64 m_handlersGeneration = 1; // bumped by every change of the handlers or their types
+    quint64 m_dispatchGeneration = 0; // the generation m_dispatchTargets was built for
     QMetaObject::Connection m_lastEventIdForward;
     QList<SseEvent> m_batch; // this read's events (batchedDelivery)
     bool m_batchedDelivery = false;

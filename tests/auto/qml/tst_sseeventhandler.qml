@@ -29,6 +29,37 @@ TestCase {
         }
     }
 
+    // A handler that changes the handlers while an event is being delivered.
+    Component {
+        id: changingComponent
+        SseSource {
+            id: changing
+            property var log: []
+            reconnectionTime: 50
+            SseEventHandler {
+                id: first
+                type: "price"
+                onEventReceived: (event) => {
+                    changing.log.push("first:" + event.data)
+                    if (event.data === "1")
+                        third.type = "price" // from the next event on
+                    else if (event.data === "2")
+                        changing.handlers = [first, third] // second: not for this event
+                }
+            }
+            SseEventHandler {
+                id: second
+                type: "price"
+                onEventReceived: (event) => changing.log.push("second:" + event.data)
+            }
+            SseEventHandler {
+                id: third
+                type: "news"
+                onEventReceived: (event) => changing.log.push("third:" + event.data)
+            }
+        }
+    }
+
     Component {
         id: handlerComponent
         SseEventHandler {}
@@ -90,6 +121,20 @@ TestCase {
         compare(message.signalArguments[0][0].data, "plain")
         // The source's own signal first, then the handlers of the type.
         compare(s.order.slice(0, 3), ["source:price", "price:1", "source:news"])
+    }
+
+    // Consecutive events of one type reuse the handlers found for the first: a change in the
+    // middle of an event holds from the handler after it, and for the next event.
+    function test_changesDuringDelivery() {
+        server.enqueueEvents("event: price\ndata: 1\n\nevent: price\ndata: 2\n\n"
+                             + "event: price\ndata: 3\n\n", true)
+        const s = createTemporaryObject(changingComponent, tc, { url: server.url("/c") })
+        const all = spy(s, "eventReceived")
+        s.active = true
+        tryCompare(all, "count", 3, timeout)
+        compare(s.log, ["first:1", "second:1",
+                        "first:2", "third:2",
+                        "first:3", "third:3"])
     }
 
     function test_typeChangeReregisters() {

@@ -258,7 +258,8 @@ void tst_SseClientSignals::eventListeners()
 
 // A type's channel (one QObject, a child of the client) goes once its last listener does: by
 // removeEventListener(), by the listener's context being destroyed, or by a disconnect() (as an
-// SseEventHandler whose type changes does), noticed at the next listener or event of that type.
+// application may, with the connection addEventListener() returned), noticed at the next
+// listener or event of that type.
 void tst_SseClientSignals::listenerChannelsFreed()
 {
     SseClientFixture f;
@@ -281,7 +282,7 @@ void tst_SseClientSignals::listenerChannelsFreed()
     QStringList seen;
     f.client.addEventListener(u"c"_s, &contextC, [&](const SseEvent &e) { seen.append(e.data()); });
     QCOMPARE(channels(), 2); // "b" and "c"
-    QObject::disconnect(b); // not through the client, as SseEventHandler does
+    QObject::disconnect(b); // not through the client
     QCOMPARE(channels(), 2); // noticed at the next event of that type
     f.client.open();
     TRY_COMPARE(seen, QStringList {u"2"_s});
