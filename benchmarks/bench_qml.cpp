@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // The QML path's cost, against the C++ one, on the same stream (scripts/bench-qml.sh).
 //
-//   bench_qml MODE URL [--import DIR] [--seconds S] [--label TEXT]
+//   bench_qml MODE URL [--import DIR] [--seconds S] [--label TEXT] [--qml FILE]
 //
 // Throughput modes read the whole stream (a static file; maxRetries 0, so the end of the file
 // ends the run) with the same handler, n += 1 and bytes += the data's length, and print one row:
@@ -13,16 +13,21 @@
 //   qml-handler    SseSource { SseEventHandler { onEventReceived: (event) => ... } }
 //   qml-batch      SseSource { onEventsReceived: (events) => for each ... } (batchedDelivery)
 // (the QML handlers count into one object by its id: the same JavaScript in every mode)
+//   qml-batch-sum  the same batches, summed in local variables and written to the object once
+//                  per batch: how a batch handler is written, the cost of the delivery itself
+// --qml FILE replaces the mode's QML with the file's (a root with the same properties).
 // Window modes show a window for S seconds (default 10) fed by a paced stream, and print the
 // process's CPU use (% of one core), frames per second, frame intervals p50/p99 (ms) and the
 // events received:
 //   model-window   ListView on SseEventModel (capacity 1000), qml/README.md's delegate
+//   model-window-qtrendering  the same with Text's default renderType (distance fields)
 //   label-window   a Text bound to SseSource.eventCount
 #include <QtSse/SseClient>
 #include <QtSse/SseEvent>
 
 #include <QtCore/qcommandlineparser.h>
 #include <QtCore/qelapsedtimer.h>
+#include <QtCore/qfile.h>
 #include <QtCore/qtimer.h>
 #include <QtGui/qguiapplication.h>
 #include <QtQml/qqmlcomponent.h>
@@ -35,6 +40,8 @@
 #include <cstdio>
 #include <memory>
 #include <vector>
+
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -99,6 +106,32 @@ QtObject {
     }
 })";
 
+const char *const batchSumQml = R"(
+import QtQml
+import QtSse
+QtObject {
+    id: root
+    property double n: 0
+    property double bytes: 0
+    property SseSource source: SseSource {
+        active: false
+        maxRetries: 0
+        batchedDelivery: true
+        onEventsReceived: (events) => {
+            let n = 0
+            let bytes = 0
+            for (let i = 0; i < events.length; ++i) {
+                n++
+                bytes += events[i].data.length
+            }
+            root.n += n
+            root.bytes += bytes
+        }
+    }
+})";
+
+// The delegate of qml/README.md, with its renderType (%1: NativeRendering, or QtRendering,
+// Text's default, for the model-window-qtrendering row).
 const char *const modelWindowQml = R"(
 import QtQuick
 import QtSse
@@ -112,8 +145,9 @@ Window {
         onCountChanged: positionViewAtEnd()
         delegate: Text {
             required property string type
-            required property var event
+            required property sseEvent event
             text: type + ": " + event.data
+            renderType: Text.%1
         }
     }
 })";
@@ -177,11 +211,14 @@ std::unique_ptr<QObject> create(QQmlEngine &engine, const char *qml)
     return object;
 }
 
-int runQml(const QString &mode, const QUrl &url, const QString &label, QQmlEngine &engine)
+int runQml(const QString &mode, const QUrl &url, const QString &label, QQmlEngine &engine,
+           const QByteArray &qmlFile)
 {
-    const char *qml = mode == QLatin1String("qml-source") ? sourceQml
-            : mode == QLatin1String("qml-handler")        ? handlerQml
-                                                          : batchQml;
+    const char *qml = !qmlFile.isEmpty()           ? qmlFile.constData()
+            : mode == QLatin1String("qml-source")  ? sourceQml
+            : mode == QLatin1String("qml-handler") ? handlerQml
+            : mode == QLatin1String("qml-batch")   ? batchQml
+                                                   : batchSumQml;
     std::unique_ptr<QObject> root = create(engine, qml);
     if (!root)
         return 1;
@@ -200,10 +237,18 @@ int runQml(const QString &mode, const QUrl &url, const QString &label, QQmlEngin
 }
 
 int runWindow(const QString &mode, const QUrl &url, const QString &label, int seconds,
-              QQmlEngine &engine)
+              QQmlEngine &engine, const QByteArray &qmlFile)
 {
-    std::unique_ptr<QObject> root =
-            create(engine, mode == QLatin1String("model-window") ? modelWindowQml : labelWindowQml);
+    QByteArray qml = qmlFile;
+    if (qml.isEmpty() && mode.startsWith(QLatin1String("model-window"))) {
+        qml = QString::fromUtf8(modelWindowQml)
+                      .arg(mode.endsWith(QLatin1String("-qtrendering")) ? "QtRendering"_L1
+                                                                        : "NativeRendering"_L1)
+                      .toUtf8();
+    } else if (qml.isEmpty()) {
+        qml = labelWindowQml;
+    }
+    std::unique_ptr<QObject> root = create(engine, qml.constData());
     auto *window = qobject_cast<QQuickWindow *>(root.get());
     if (!window)
         return 1;
@@ -265,7 +310,12 @@ int main(int argc, char **argv)
                                            QStringLiteral("s"), QStringLiteral("10"));
     const QCommandLineOption labelOption(QStringLiteral("label"), QStringLiteral("Row label."),
                                          QStringLiteral("text"));
-    parser.addOptions({importOption, secondsOption, labelOption});
+    const QCommandLineOption qmlOption(
+            QStringLiteral("qml"),
+            QStringLiteral("This QML file instead of the mode's (a root with the properties of the "
+                           "mode's own: n, bytes and source, or source for a window)."),
+            QStringLiteral("file"));
+    parser.addOptions({importOption, secondsOption, labelOption, qmlOption});
     parser.process(app);
     const QStringList args = parser.positionalArguments();
     if (args.size() != 2)
@@ -273,12 +323,29 @@ int main(int argc, char **argv)
     const QString mode = args.at(0);
     const QUrl url(args.at(1));
     const QString label = parser.isSet(labelOption) ? parser.value(labelOption) : mode;
+    const QStringList modes {u"cpp-signal"_s,   u"cpp-listener"_s, u"qml-source"_s,
+                             u"qml-handler"_s,  u"qml-batch"_s,    u"qml-batch-sum"_s,
+                             u"label-window"_s, u"model-window"_s, u"model-window-qtrendering"_s};
+    if (!modes.contains(mode)) {
+        std::fprintf(stderr, "bench_qml: unknown mode %s (%s)\n", qPrintable(mode),
+                     qPrintable(modes.join(u", ")));
+        return 2;
+    }
     if (mode.startsWith(QLatin1String("cpp-")))
         return runCpp(mode, url, label);
     QQmlEngine engine;
     if (parser.isSet(importOption))
         engine.addImportPath(parser.value(importOption));
+    QByteArray qmlFile;
+    if (parser.isSet(qmlOption)) {
+        QFile file(parser.value(qmlOption));
+        if (!file.open(QIODevice::ReadOnly)) {
+            std::fprintf(stderr, "bench_qml: %s\n", qPrintable(file.errorString()));
+            return 2;
+        }
+        qmlFile = file.readAll();
+    }
     if (mode.endsWith(QLatin1String("-window")))
-        return runWindow(mode, url, label, parser.value(secondsOption).toInt(), engine);
-    return runQml(mode, url, label, engine);
+        return runWindow(mode, url, label, parser.value(secondsOption).toInt(), engine, qmlFile);
+    return runQml(mode, url, label, engine, qmlFile);
 }

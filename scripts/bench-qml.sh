@@ -6,11 +6,12 @@
 #
 # 1. Throughput: a private nginx (benchmarks/nginx.sh) serves a static file of N (default
 #    1,000,000) ~64-byte JSON events; bench_qml reads it whole through each path (cpp-signal,
-#    cpp-listener, qml-source, qml-handler, qml-batch) and node + eventsource 4 with the same
+#    cpp-listener, qml-source, qml-handler, qml-batch, qml-batch-sum) and node + eventsource 4 with the same
 #    handler, RUNS times each (default 3), alternating; the table gives the medians of events/s
 #    and CPU µs per event.
 # 2. A window under Xvfb fed at 100,000 events/s (bench_latency --serve: 100 events written
-#    every 1 ms): a Text bound to eventCount, then a ListView on SseEventModel; the process's CPU
+#    every 1 ms): a Text bound to eventCount, then a ListView on SseEventModel with qml/README.md's
+#    delegate (NativeRendering text) and with Text's default (distance fields); the process's CPU
 #    (% of one core), frames per second and frame intervals.
 # --compare REV also builds the library and QML module at git revision REV (in a detached
 # worktree under the build directory, with this tree's bench_qml) and runs the same rows with
@@ -103,7 +104,7 @@ median() {
 echo "QtSse QML path: $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet || echo '+changes'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "1. Throughput: $events events of $(($(stat -c %s "$tmp/www/events.sse") / events)) bytes from nginx, median of $runs runs"
 printf '%-22s %12s %12s\n' "path" "events/s" "CPU us/event"
-modes=(cpp-signal cpp-listener qml-source qml-handler qml-batch)
+modes=(cpp-signal cpp-listener qml-source qml-handler qml-batch qml-batch-sum)
 declare -A rate cpu
 rows=()
 for _ in $(seq "$runs"); do
@@ -149,7 +150,7 @@ for _ in $(seq 50); do grep -q '^port' "$tmp/paced" 2>/dev/null && break; sleep 
 paced="http://127.0.0.1:$(awk '/^port/ {print $2}' "$tmp/paced")/w?n=100000000&interval_us=1000&batch=100"
 for variant in "${variants[@]}"; do
     dir=${variant%%:*} prefix=${variant#*:}
-    for mode in label-window model-window; do
+    for mode in label-window model-window model-window-qtrendering; do
         DISPLAY=$display QT_QPA_PLATFORM=xcb "$dir/benchmarks/bench_qml" "$mode" "$paced" \
             --import "$dir/qml" --seconds "$seconds" --label "$prefix$mode" 2>"$tmp/err" \
             || { echo "bench-qml: $prefix$mode failed" >&2; cat "$tmp/err" >&2; exit 1; }
