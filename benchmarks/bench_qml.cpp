@@ -15,6 +15,7 @@
 // (the QML handlers count into one object by its id: the same JavaScript in every mode)
 //   qml-batch-sum  the same batches, summed in local variables and written to the object once
 //                  per batch: how a batch handler is written, the cost of the delivery itself
+//   qml-batch-lists   SseSource { onBatchReceived: (types, data) => ... }, summed as above
 // --qml FILE replaces the mode's QML with the file's (a root with the same properties).
 // Window modes show a window for S seconds (default 10) fed by a paced stream, and print the
 // process's CPU use (% of one core), frames per second, frame intervals p50/p99 (ms) and the
@@ -130,6 +131,30 @@ QtObject {
     }
 })";
 
+const char *const batchListsQml = R"(
+import QtQml
+import QtSse
+QtObject {
+    id: root
+    property double n: 0
+    property double bytes: 0
+    property SseSource source: SseSource {
+        active: false
+        maxRetries: 0
+        batchedDelivery: true
+        onBatchReceived: (types, data) => {
+            let n = 0
+            let bytes = 0
+            for (let i = 0; i < data.length; ++i) {
+                n++
+                bytes += data[i].length
+            }
+            root.n += n
+            root.bytes += bytes
+        }
+    }
+})";
+
 // The delegate of qml/README.md, with its renderType (%1: NativeRendering, or QtRendering,
 // Text's default, for the model-window-qtrendering row).
 const char *const modelWindowQml = R"(
@@ -214,11 +239,12 @@ std::unique_ptr<QObject> create(QQmlEngine &engine, const char *qml)
 int runQml(const QString &mode, const QUrl &url, const QString &label, QQmlEngine &engine,
            const QByteArray &qmlFile)
 {
-    const char *qml = !qmlFile.isEmpty()           ? qmlFile.constData()
-            : mode == QLatin1String("qml-source")  ? sourceQml
-            : mode == QLatin1String("qml-handler") ? handlerQml
-            : mode == QLatin1String("qml-batch")   ? batchQml
-                                                   : batchSumQml;
+    const char *qml = !qmlFile.isEmpty()             ? qmlFile.constData()
+            : mode == QLatin1String("qml-source")    ? sourceQml
+            : mode == QLatin1String("qml-handler")   ? handlerQml
+            : mode == QLatin1String("qml-batch")     ? batchQml
+            : mode == QLatin1String("qml-batch-sum") ? batchSumQml
+                                                     : batchListsQml;
     std::unique_ptr<QObject> root = create(engine, qml);
     if (!root)
         return 1;
@@ -323,9 +349,11 @@ int main(int argc, char **argv)
     const QString mode = args.at(0);
     const QUrl url(args.at(1));
     const QString label = parser.isSet(labelOption) ? parser.value(labelOption) : mode;
-    const QStringList modes {u"cpp-signal"_s,   u"cpp-listener"_s, u"qml-source"_s,
-                             u"qml-handler"_s,  u"qml-batch"_s,    u"qml-batch-sum"_s,
-                             u"label-window"_s, u"model-window"_s, u"model-window-qtrendering"_s};
+    const QStringList modes {u"cpp-signal"_s,      u"cpp-listener"_s,
+                             u"qml-source"_s,      u"qml-handler"_s,
+                             u"qml-batch"_s,       u"qml-batch-sum"_s,
+                             u"qml-batch-lists"_s, u"label-window"_s,
+                             u"model-window"_s,    u"model-window-qtrendering"_s};
     if (!modes.contains(mode)) {
         std::fprintf(stderr, "bench_qml: unknown mode %s (%s)\n", qPrintable(mode),
                      qPrintable(modes.join(u", ")));

@@ -111,36 +111,56 @@ TestCase {
         tryCompare(server, "openConnections", 0, timeout)
     }
 
-    // batchedDelivery: the events of a read in one eventsReceived(events), as well as one
-    // eventReceived(event) each; in order, none twice, none lost across reads.
+    // batchedDelivery: the events of a read in one eventsReceived(events) and one
+    // batchReceived(types, data, lastEventIds), as well as one eventReceived(event) each; in
+    // order, none twice, none lost across reads.
     function test_batchedDelivery() {
         let stream = ""
-        for (let i = 0; i < 50; ++i)
-            stream += "id: " + i + "\ndata: {\"n\": " + i + "}\n\n"
+        for (let i = 0; i < 50; ++i) {
+            stream += (i % 3 ? "" : "event: third\n") + (i % 5 ? "id: " + i + "\n" : "")
+                      + "data: {\"n\": " + i + "}\n\n"
+        }
         server.enqueueEvents(stream, true)
         const s = createTemporaryObject(sourceComponent, tc, { url: server.url("/batch"),
                                                                batchedDelivery: true })
         const batches = spy(s, "eventsReceived")
+        const lists = spy(s, "batchReceived")
         const single = spy(s, "eventReceived")
-        let seen = []
+        let singles = [], seen = [], seenLists = []
+        s.eventReceived.connect((event) =>
+            singles.push(event.type + ":" + event.json.n + ":" + event.lastEventId))
         s.eventsReceived.connect((events) => {
             for (let i = 0; i < events.length; ++i)
-                seen.push(events[i].json.n + ":" + events[i].lastEventId)
+                seen.push(events[i].type + ":" + events[i].json.n + ":" + events[i].lastEventId)
+        })
+        s.batchReceived.connect((types, data, ids) => {
+            compare(types.length, data.length)
+            compare(ids.length, data.length)
+            for (let i = 0; i < data.length; ++i)
+                seenLists.push(types[i] + ":" + JSON.parse(data[i]).n + ":" + ids[i])
         })
         s.open()
         tryCompare(single, "count", 50, timeout)
-        tryVerify(() => seen.length === 50, timeout)
+        tryVerify(() => seenLists.length === 50, timeout)
         let expected = []
-        for (let i = 0; i < 50; ++i)
-            expected.push(i + ":" + i)
+        let id = ""
+        for (let i = 0; i < 50; ++i) {
+            if (i % 5)
+                id = "" + i
+            expected.push((i % 3 ? "message" : "third") + ":" + i + ":" + id)
+        }
+        compare(singles, expected)
         compare(seen, expected)
+        compare(seenLists, expected)
         verify(batches.count >= 1 && batches.count <= 50)
+        compare(lists.count, batches.count)
         s.batchedDelivery = false
         server.enqueueEvents("data: later\n\n", true)
         s.reconnectNow()
         tryCompare(single, "count", 51, timeout)
         wait(50)
         compare(seen.length, 50) // off: no more batches
+        compare(seenLists.length, 50)
     }
 
     function test_activeBinding() {
