@@ -11,6 +11,7 @@
 //   cpp-listener   SseClient::addEventListener("message", ...) -> a lambda
 //   qml-source     SseSource { onEventReceived: (event) => ... }
 //   qml-handler    SseSource { SseEventHandler { onEventReceived: (event) => ... } }
+//   qml-handler-data  the same SseEventHandler with onDataReceived: (data) => ...
 //   qml-batch      SseSource { onEventsReceived: (events) => for each ... } (batchedDelivery)
 // (the QML handlers count into one object by its id: the same JavaScript in every mode)
 //   qml-batch-sum  the same batches, summed in local variables and written to the object once
@@ -83,6 +84,23 @@ QtObject {
         SseEventHandler {
             type: "message"
             onEventReceived: (event) => { root.n++; root.bytes += event.data.length }
+        }
+    }
+})";
+
+const char *const handlerDataQml = R"(
+import QtQml
+import QtSse
+QtObject {
+    id: root
+    property double n: 0
+    property double bytes: 0
+    property SseSource source: SseSource {
+        active: false
+        maxRetries: 0
+        SseEventHandler {
+            type: "message"
+            onDataReceived: (data) => { root.n++; root.bytes += data.length }
         }
     }
 })";
@@ -239,12 +257,13 @@ std::unique_ptr<QObject> create(QQmlEngine &engine, const char *qml)
 int runQml(const QString &mode, const QUrl &url, const QString &label, QQmlEngine &engine,
            const QByteArray &qmlFile)
 {
-    const char *qml = !qmlFile.isEmpty()             ? qmlFile.constData()
-            : mode == QLatin1String("qml-source")    ? sourceQml
-            : mode == QLatin1String("qml-handler")   ? handlerQml
-            : mode == QLatin1String("qml-batch")     ? batchQml
-            : mode == QLatin1String("qml-batch-sum") ? batchSumQml
-                                                     : batchListsQml;
+    const char *qml = !qmlFile.isEmpty()                ? qmlFile.constData()
+            : mode == QLatin1String("qml-source")       ? sourceQml
+            : mode == QLatin1String("qml-handler")      ? handlerQml
+            : mode == QLatin1String("qml-handler-data") ? handlerDataQml
+            : mode == QLatin1String("qml-batch")        ? batchQml
+            : mode == QLatin1String("qml-batch-sum")    ? batchSumQml
+                                                        : batchListsQml;
     std::unique_ptr<QObject> root = create(engine, qml);
     if (!root)
         return 1;
@@ -349,11 +368,17 @@ int main(int argc, char **argv)
     const QString mode = args.at(0);
     const QUrl url(args.at(1));
     const QString label = parser.isSet(labelOption) ? parser.value(labelOption) : mode;
-    const QStringList modes {u"cpp-signal"_s,      u"cpp-listener"_s,
-                             u"qml-source"_s,      u"qml-handler"_s,
-                             u"qml-batch"_s,       u"qml-batch-sum"_s,
-                             u"qml-batch-lists"_s, u"label-window"_s,
-                             u"model-window"_s,    u"model-window-qtrendering"_s};
+    const QStringList modes {u"cpp-signal"_s,
+                             u"cpp-listener"_s,
+                             u"qml-source"_s,
+                             u"qml-handler"_s,
+                             u"qml-handler-data"_s,
+                             u"qml-batch"_s,
+                             u"qml-batch-sum"_s,
+                             u"qml-batch-lists"_s,
+                             u"label-window"_s,
+                             u"model-window"_s,
+                             u"model-window-qtrendering"_s};
     if (!modes.contains(mode)) {
         std::fprintf(stderr, "bench_qml: unknown mode %s (%s)\n", qPrintable(mode),
                      qPrintable(modes.join(u", ")));

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "sseeventhandler.h"
 
+#include <QtCore/qmetaobject.h>
+#include <QtCore/qpointer.h>
+
 /*!
     \qmltype SseEventHandler
     \inqmlmodule QtSse
@@ -36,6 +39,19 @@
     \qmlsignal SseEventHandler::eventReceived(sseEvent event)
     Emitted for each \a event of type, after SseSource::eventReceived.
 */
+/*!
+    \qmlsignal SseEventHandler::dataReceived(string data, string lastEventId)
+    Emitted for each event of type, after eventReceived(), with its \a data and
+    \a lastEventId as strings. A handler that needs only those is faster with this signal:
+    it makes no sseEvent object per event in JavaScript (about 1.4 times the events per second
+    of eventReceived; BENCHMARKS.md, section 7).
+    \qml
+    SseEventHandler {
+        type: "token"
+        onDataReceived: (data) => reply.text += JSON.parse(data).text
+    }
+    \endqml
+*/
 
 SseEventHandler::SseEventHandler(QObject *parent) : QObject(parent) { }
 
@@ -57,6 +73,15 @@ void SseEventHandler::setEnabled(bool enabled)
 
 void SseEventHandler::dispatch(const SseEvent &event)
 {
-    if (m_enabled)
+    if (!m_enabled)
+        return;
+    static const QMetaMethod dataSignal = QMetaMethod::fromSignal(&SseEventHandler::dataReceived);
+    if (!isSignalConnected(dataSignal)) {
         Q_EMIT eventReceived(event);
+        return;
+    }
+    const QPointer<SseEventHandler> self(this); // a slot may delete the handler
+    Q_EMIT eventReceived(event);
+    if (self)
+        Q_EMIT dataReceived(event.data(), event.lastEventId());
 }

@@ -447,7 +447,11 @@ void SseSource::setLastEventIdSettingsKey(const QString &key)
 
 // The client is a child: QObject deletes it after disconnecting everything, so a source
 // destroyed while connected aborts its request without emitting anything.
-SseSource::~SseSource() = default;
+SseSource::~SseSource()
+{
+    if (m_alive)
+        *m_alive = false; // an event being delivered stops here
+}
 
 void SseSource::componentComplete()
 {
@@ -644,10 +648,17 @@ void SseSource::forwardEvent(const SseEvent &event)
         Q_EMIT eventReceived(event);
         return;
     }
-    const QPointer<SseSource> self(this); // a slot may delete the source
+    // A slot may delete the source: the destructor clears the flag (a plain store, not a
+    // QPointer's atomic reference count per event), and an outer delivery's in turn.
+    bool alive = true;
+    bool *const outer = std::exchange(m_alive, &alive);
     Q_EMIT eventReceived(event);
-    if (self)
-        dispatchToHandlers(event);
+    if (alive)
+        dispatchToHandlers(event, alive);
+    if (alive)
+        m_alive = outer;
+    else if (outer)
+        *outer = false;
 }
 
 void SseSource::setBatchedDelivery(bool enabled)

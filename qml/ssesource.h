@@ -270,7 +270,7 @@ private:
     void attach(SseEventHandler *handler);
     void detach(SseEventHandler *handler);
     void forwardEvent(const SseEvent &event);
-    void dispatchToHandlers(const SseEvent &event);
+    void dispatchToHandlers(const SseEvent &event, const bool &alive);
     void handlersChanged() { ++m_handlersGeneration; } // the dispatch cache is stale
     void flushBatch(); // after each read (the client's countersChanged())
     // An event from a stream that a new url, method or body is about to replace: not delivered.
@@ -294,6 +294,7 @@ private:
     QString m_dispatchType;
     quint64 m_handlersGeneration = 1; // bumped by every change of the handlers or their types
     quint64 m_dispatchGeneration = 0; // the generation m_dispatchTargets was built for
+    bool *m_alive = nullptr; // the running forwardEvent()'s flag, cleared by the destructor
     QMetaObject::Connection m_lastEventIdForward;
     QList<SseEvent> m_batch; // this read's events (batchedDelivery)
     bool m_batchedDelivery = false;

@@ -2,8 +2,6 @@
 // SseSource's default property: the SseEventHandler children, each an SseClient listener.
 #include "ssesource.h"
 
-#include <QtCore/qpointer.h>
-
 // Handlers: the source dispatches each event to the listed handlers of its type itself, after
 // its own eventReceived(), rather than registering each handler as an SseClient listener: one
 // string comparison per event instead of the client's listener call, so that a handler costs
@@ -28,7 +26,7 @@ void SseSource::detach(SseEventHandler *handler)
     disconnect(handler, nullptr, this, nullptr);
 }
 
-void SseSource::dispatchToHandlers(const SseEvent &event)
+void SseSource::dispatchToHandlers(const SseEvent &event, const bool &alive)
 {
     if (m_handlers.isEmpty())
         return;
@@ -44,14 +42,14 @@ void SseSource::dispatchToHandlers(const SseEvent &event)
     if (m_dispatchTargets.isEmpty())
         return;
     // A handler may change the handlers (destroy one, retype one, clear the list): the later
-    // ones of this event are then those still listed with the event's type, and a handler that
-    // ends the stream or restarts the source stops the event's delivery.
-    const QPointer<SseSource> self(this); // a handler may delete the source
+    // ones of this event are then those still listed with the event's type. A handler that
+    // deletes the source, or gives it a new url, method or body (stale events), ends the
+    // event's delivery.
     const quint64 generation = m_handlersGeneration;
     const QList<SseEventHandler *> targets = m_dispatchTargets;
     for (SseEventHandler *handler : targets) {
-        if (!self)
-            return;
+        if (!alive)
+            return; // a handler deleted the source
         if (m_handlersGeneration != generation
             && (!m_handlers.contains(handler) || handler->type() != event.type()))
             continue;

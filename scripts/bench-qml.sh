@@ -6,7 +6,8 @@
 #
 # 1. Throughput: a private nginx (benchmarks/nginx.sh) serves a static file of N (default
 #    1,000,000) ~64-byte JSON events; bench_qml reads it whole through each path (cpp-signal,
-#    cpp-listener, qml-source, qml-handler, qml-batch, qml-batch-sum, qml-batch-lists) and
+#    cpp-listener, qml-source, qml-handler, qml-handler-data, qml-batch, qml-batch-sum,
+#    qml-batch-lists) and
 #    node + eventsource 4 with the same handler, RUNS times each (default 3), alternating; the
 #    table gives the medians of events/s and CPU µs per event.
 # 2. A window under Xvfb fed at 100,000 events/s (bench_latency --serve: 100 events written
@@ -104,7 +105,8 @@ median() {
 echo "QtSse QML path: $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet || echo '+changes'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "1. Throughput: $events events of $(($(stat -c %s "$tmp/www/events.sse") / events)) bytes from nginx, median of $runs runs"
 printf '%-22s %12s %12s\n' "path" "events/s" "CPU us/event"
-modes=(cpp-signal cpp-listener qml-source qml-handler qml-batch qml-batch-sum qml-batch-lists)
+modes=(cpp-signal cpp-listener qml-source qml-handler qml-handler-data qml-batch qml-batch-sum
+    qml-batch-lists)
 declare -A rate cpu
 rows=()
 for _ in $(seq "$runs"); do

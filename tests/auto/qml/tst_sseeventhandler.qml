@@ -137,6 +137,27 @@ TestCase {
                         "first:3", "third:3"])
     }
 
+    // dataReceived: the same events as eventReceived, as strings; muted with enabled too.
+    function test_dataReceived() {
+        server.enqueueEvents("event: price\nid: 7\ndata: 1\n\nevent: price\ndata: 2\ndata: 3\n\n"
+                             + "event: news\nid: \ndata: n\n\nevent: price\ndata: 4\n\n", true)
+        const s = createTemporaryObject(sourceComponent, tc, { url: server.url("/data") })
+        const price = s.handlers[0]
+        const data = spy(price, "dataReceived")
+        const events = spy(price, "eventReceived")
+        s.active = true
+        tryCompare(data, "count", 3, timeout)
+        compare(events.count, 3)
+        const received = []
+        for (let i = 0; i < data.count; ++i)
+            received.push(data.signalArguments[i][0] + "|" + data.signalArguments[i][1])
+        compare(received, ["1|7", "2\n3|7", "4|"])
+
+        price.enabled = false
+        nextBatch({ source: s, all: spy(s, "eventReceived") })
+        compare(data.count, 3)
+    }
+
     function test_typeChangeReregisters() {
         const o = openSource()
         const first = o.source.handlers[0]

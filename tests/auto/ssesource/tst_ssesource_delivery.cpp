@@ -23,7 +23,13 @@ private Q_SLOTS:
     void deleteDuringDelivery();
 };
 
-enum class Deletes { SourceInItsSlot, SourceInAHandler, HandlerItself, NextHandler };
+enum class Deletes {
+    SourceInItsSlot,
+    SourceInAHandler,
+    HandlerItself,
+    HandlerItselfWithData, // SseEventHandler::dataReceived connected too: emitted after
+    NextHandler
+};
 Q_DECLARE_METATYPE(Deletes)
 
 void tst_SseSourceDelivery::deleteDuringDelivery_data()
@@ -37,6 +43,9 @@ void tst_SseSourceDelivery::deleteDuringDelivery_data()
             << Deletes::SourceInAHandler << QStringList {u"a:1"_s};
     QTest::newRow("the handler itself")
             << Deletes::HandlerItself << QStringList {u"a:1"_s, u"b:1"_s, u"b:2"_s};
+    QTest::newRow("the handler itself, dataReceived connected")
+            << Deletes::HandlerItselfWithData
+            << QStringList {u"a:1"_s, u"b:1"_s, u"b-data:1"_s, u"b:2"_s, u"b-data:2"_s};
     QTest::newRow("the next handler") << Deletes::NextHandler << QStringList {u"a:1"_s, u"a:2"_s};
 }
 
@@ -80,13 +89,22 @@ void tst_SseSourceDelivery::deleteDuringDelivery()
         log << "a:"_L1 + event.data();
         if (deletes == Deletes::SourceInAHandler)
             delete source;
-        else if (deletes == Deletes::HandlerItself && event.data() == "1"_L1)
+        else if ((deletes == Deletes::HandlerItself || deletes == Deletes::HandlerItselfWithData)
+                 && event.data() == "1"_L1)
             delete a;
         else if (deletes == Deletes::NextHandler && event.data() == "1"_L1)
             delete b;
     });
     QObject::connect(b, &SseEventHandler::eventReceived, b,
                      [&](const SseEvent &event) { log << "b:"_L1 + event.data(); });
+    if (deletes == Deletes::HandlerItselfWithData) {
+        for (SseEventHandler *handler : {a.data(), b.data()}) {
+            const QString name = handler == a ? u"a"_s : u"b"_s;
+            QObject::connect(
+                    handler, &SseEventHandler::dataReceived, handler,
+                    [&log, name](const QString &data) { log << name + "-data:"_L1 + data; });
+        }
+    }
 
     source->setActive(true);
     source->componentComplete();
