@@ -55,9 +55,9 @@ double cpuSeconds()
             + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
 }
 
-// The handlers count into the same object, through its id, so that each mode's JavaScript does
-// the same work and the difference is the delivery.
-const char *const sourceQml = R"(
+// The throughput modes' QML: the handlers count into the same object, through its id, so that
+// each mode's JavaScript does the same work and the difference is the delivery.
+const char *const throughputQml = R"(
 import QtQml
 import QtSse
 QtObject {
@@ -67,75 +67,38 @@ QtObject {
     property SseSource source: SseSource {
         active: false
         maxRetries: 0
-        onEventReceived: (event) => { root.n++; root.bytes += event.data.length }
+%1
     }
 })";
 
-const char *const handlerQml = R"(
-import QtQml
-import QtSse
-QtObject {
-    id: root
-    property double n: 0
-    property double bytes: 0
-    property SseSource source: SseSource {
-        active: false
-        maxRetries: 0
-        SseEventHandler {
+// The body of each mode's SseSource.
+const char *sourceBody(const QString &mode)
+{
+    if (mode == "qml-source"_L1)
+        return "onEventReceived: (event) => { root.n++; root.bytes += event.data.length }";
+    if (mode == "qml-handler"_L1) {
+        return R"(SseEventHandler {
             type: "message"
             onEventReceived: (event) => { root.n++; root.bytes += event.data.length }
-        }
+        })";
     }
-})";
-
-const char *const handlerDataQml = R"(
-import QtQml
-import QtSse
-QtObject {
-    id: root
-    property double n: 0
-    property double bytes: 0
-    property SseSource source: SseSource {
-        active: false
-        maxRetries: 0
-        SseEventHandler {
+    if (mode == "qml-handler-data"_L1) {
+        return R"(SseEventHandler {
             type: "message"
             onDataReceived: (data) => { root.n++; root.bytes += data.length }
-        }
+        })";
     }
-})";
-
-const char *const batchQml = R"(
-import QtQml
-import QtSse
-QtObject {
-    id: root
-    property double n: 0
-    property double bytes: 0
-    property SseSource source: SseSource {
-        active: false
-        maxRetries: 0
-        batchedDelivery: true
+    if (mode == "qml-batch"_L1) {
+        return R"(batchedDelivery: true
         onEventsReceived: (events) => {
             for (let i = 0; i < events.length; ++i) {
                 root.n++;
                 root.bytes += events[i].data.length
             }
-        }
+        })";
     }
-})";
-
-const char *const batchSumQml = R"(
-import QtQml
-import QtSse
-QtObject {
-    id: root
-    property double n: 0
-    property double bytes: 0
-    property SseSource source: SseSource {
-        active: false
-        maxRetries: 0
-        batchedDelivery: true
+    if (mode == "qml-batch-sum"_L1) {
+        return R"(batchedDelivery: true
         onEventsReceived: (events) => {
             let n = 0
             let bytes = 0
@@ -145,21 +108,9 @@ QtObject {
             }
             root.n += n
             root.bytes += bytes
-        }
+        })";
     }
-})";
-
-const char *const batchListsQml = R"(
-import QtQml
-import QtSse
-QtObject {
-    id: root
-    property double n: 0
-    property double bytes: 0
-    property SseSource source: SseSource {
-        active: false
-        maxRetries: 0
-        batchedDelivery: true
+    return R"(batchedDelivery: true
         onBatchReceived: (types, data) => {
             let n = 0
             let bytes = 0
@@ -169,9 +120,8 @@ QtObject {
             }
             root.n += n
             root.bytes += bytes
-        }
-    }
-})";
+        })"; // qml-batch-lists
+}
 
 // The delegate of qml/README.md, with its renderType (%1: NativeRendering, or QtRendering,
 // Text's default, for the model-window-qtrendering row).
@@ -257,14 +207,10 @@ std::unique_ptr<QObject> create(QQmlEngine &engine, const char *qml)
 int runQml(const QString &mode, const QUrl &url, const QString &label, QQmlEngine &engine,
            const QByteArray &qmlFile)
 {
-    const char *qml = !qmlFile.isEmpty()                ? qmlFile.constData()
-            : mode == QLatin1String("qml-source")       ? sourceQml
-            : mode == QLatin1String("qml-handler")      ? handlerQml
-            : mode == QLatin1String("qml-handler-data") ? handlerDataQml
-            : mode == QLatin1String("qml-batch")        ? batchQml
-            : mode == QLatin1String("qml-batch-sum")    ? batchSumQml
-                                                        : batchListsQml;
-    std::unique_ptr<QObject> root = create(engine, qml);
+    const QByteArray qml = !qmlFile.isEmpty()
+            ? qmlFile
+            : QString::fromUtf8(throughputQml).arg(QLatin1String(sourceBody(mode))).toUtf8();
+    std::unique_ptr<QObject> root = create(engine, qml.constData());
     if (!root)
         return 1;
     QObject *source = root->property("source").value<QObject *>();
