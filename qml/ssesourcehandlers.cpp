@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// SseSource's default property: the SseEventHandler children, each an SseClient listener.
+// SseSource's default property, the SseEventHandler children, and its dispatch of events to them.
 #include "ssesource.h"
 
 // Handlers: the source dispatches each event to the listed handlers of its type itself, after
