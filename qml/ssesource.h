@@ -209,6 +209,8 @@ Q_SIGNALS:
     void eventReceived(const SseEvent &event);
     void eventsReceived(const QList<SseEvent> &events); // see batchedDelivery
     void commentReceived(const QString &comment);
+    // SseClient::rawDataReceived(), forwarded only while connected (free otherwise).
+    void rawDataReceived(const QByteArray &data);
     void opened();
     void disconnected();
     void closed();
@@ -283,6 +285,7 @@ private:
     QList<SseEventHandler *> m_handlers;
     QHash<SseEventHandler *, QMetaObject::Connection> m_listeners;
     QMetaObject::Connection m_lastEventIdForward;
+    QMetaObject::Connection m_rawDataForward;
     QList<SseEvent> m_batch; // this read's events (batchedDelivery)
     bool m_batchedDelivery = false;
     bool m_active = false;
