@@ -359,6 +359,12 @@ QTSSE_SAME(Http2PriorKnowledge);
     Emitted for each comment line (a heartbeat): \a comment is what follows the colon.
 */
 /*!
+    \qmlsignal SseSource::rawDataReceived(ArrayBuffer data)
+    Emitted with \a data, the stream's body bytes of each read as fed to the parser (decoded),
+    for a recorder: see SseClient::rawDataReceived(). Nothing is copied while no handler or
+    connection listens.
+*/
+/*!
     \qmlsignal SseSource::opened()
     Emitted when a stream opened.
 */
@@ -623,6 +629,10 @@ void SseSource::connectNotify(const QMetaMethod &signal)
     if (signal == QMetaMethod::fromSignal(&SseSource::lastEventIdChanged) && !m_lastEventIdForward)
         m_lastEventIdForward = connect(m_client, &SseClient::lastEventIdChanged, this,
                                        &SseSource::lastEventIdChanged);
+    // The client copies no bytes for nobody: forwarded only while someone listens here.
+    if (signal == QMetaMethod::fromSignal(&SseSource::rawDataReceived) && !m_rawDataForward)
+        m_rawDataForward =
+                connect(m_client, &SseClient::rawDataReceived, this, &SseSource::rawDataReceived);
 }
 
 void SseSource::disconnectNotify(const QMetaMethod &signal)
@@ -631,6 +641,9 @@ void SseSource::disconnectNotify(const QMetaMethod &signal)
     if ((!signal.isValid() || signal == QMetaMethod::fromSignal(&SseSource::lastEventIdChanged))
         && !isSignalConnected(QMetaMethod::fromSignal(&SseSource::lastEventIdChanged)))
         disconnect(std::exchange(m_lastEventIdForward, {}));
+    if ((!signal.isValid() || signal == QMetaMethod::fromSignal(&SseSource::rawDataReceived))
+        && !isSignalConnected(QMetaMethod::fromSignal(&SseSource::rawDataReceived)))
+        disconnect(std::exchange(m_rawDataForward, {}));
 }
 
 void SseSource::forwardEvent(const SseEvent &event)

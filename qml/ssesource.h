@@ -214,6 +214,8 @@ Q_SIGNALS:
     void batchReceived(const QStringList &types, const QStringList &data,
                        const QStringList &lastEventIds);
     void commentReceived(const QString &comment);
+    // SseClient::rawDataReceived(), forwarded only while connected (free otherwise).
+    void rawDataReceived(const QByteArray &data);
     void opened();
     void disconnected();
     void closed();
@@ -296,6 +298,7 @@ private:
     quint64 m_dispatchGeneration = 0; // the generation m_dispatchTargets was built for
     bool *m_alive = nullptr; // the running forwardEvent()'s flag, cleared by the destructor
     QMetaObject::Connection m_lastEventIdForward;
+    QMetaObject::Connection m_rawDataForward;
     QList<SseEvent> m_batch; // this read's events (batchedDelivery)
     bool m_batchedDelivery = false;
     bool m_active = false;

@@ -121,6 +121,26 @@
     follows the colon.
 */
 /*!
+    \fn void SseClient::rawDataReceived(const QByteArray &data)
+    Emitted with \a data, the body bytes of each read of an open stream, exactly as fed to the
+    parser: after HTTP chunked framing and content decoding (a gzip stream gives its decoded
+    bytes), before the events, comments and \c{retry:} values they complete. Line endings,
+    field order, unknown fields, a byte order mark and how the bytes were split into reads are
+    as the server sent them: what a recorder keeps, byte for byte.
+
+    The bytes of one response come after opened() and before its disconnected(); an error
+    response's body is not a stream and never comes here. How a stream ended follows
+    disconnected(): if it ended with an error (a dropped connection, a timeout, an event too
+    large), errorOccurred() comes next, before the client's next stateChanged(),
+    reconnectScheduled(), closed(), opened() or rawDataReceived(); if the server ended it
+    cleanly, none does. close() ends a stream without disconnected(): stateChanged() to Closed
+    and closed() follow the last bytes.
+
+    Nothing is copied or emitted while no slot is connected, so the signal costs nothing
+    otherwise. A slot may call close() or delete the client: the rest of the read is dropped.
+    \sa rawHistory(), SseParser
+*/
+/*!
     \fn void SseClient::aboutToSendRequest(QNetworkRequest *request)
     Emitted just before each request is sent, also after a redirect: adjust \a request (a
     fresh bearer token, an attribute). Connect with a direct connection: the request is sent

@@ -305,6 +305,13 @@ public Q_SLOTS:
 Q_SIGNALS:
     void eventReceived(const SseEvent &event);
     void commentReceived(const QString &comment);
+    // The stream's body bytes of each read, exactly as fed to the parser (after HTTP chunking
+    // and content decoding), before the events they complete: a recorder's raw stream. Only the
+    // bytes of an opened stream (after opened(), before its disconnected()), never an error
+    // response's. After disconnected(), errorOccurred() comes before the next stateChanged(),
+    // reconnectScheduled(), closed(), opened() or rawDataReceived() if the stream ended with an
+    // error. Free when nothing is connected.
+    void rawDataReceived(const QByteArray &data);
     void opened();
     void disconnected(); // an opened stream ended; a reconnect may follow
     void closed(); // no further attempt will be made (Closed or Failed)

@@ -63,18 +63,30 @@ void SseClientPrivate::onReadyRead()
         arm(idleTimer, idleTimeout);
     static const QMetaMethod idSignal = QMetaMethod::fromSignal(&SseClient::lastEventIdChanged);
     notifyIdPerEvent = q->isSignalConnected(idSignal);
+    // Looked up once, asked once per read (never per event): nothing to pay without a recorder.
+    static const QMetaMethod rawSignal = QMetaMethod::fromSignal(&SseClient::rawDataReceived);
+    const bool emitRaw = q->isSignalConnected(rawSignal);
     bool alive = true;
     alivePtr = &alive;
     bool ok = true;
     bool decoded = true;
+    // The bytes to the recorder, then to the parser; false if a slot of rawDataReceived()
+    // deleted the client or ended the stream (the bytes then go nowhere, like the events).
+    const auto emitRawData = [&](const QByteArray &bytes) {
+        Q_EMIT q->rawDataReceived(bytes);
+        return alive && reply == current && streamOpen;
+    };
     if (decoder.isIdentity()) {
         byteCount += chunk.size();
         metrics.bytesReceived(chunk);
-        ok = parser.feed(chunk);
+        if (!emitRaw || emitRawData(chunk))
+            ok = parser.feed(chunk);
     } else {
         decoded = decoder.decode(chunk, [&](QByteArrayView piece) {
             byteCount += piece.size();
             metrics.bytesReceived(piece);
+            if (emitRaw && !emitRawData(piece.toByteArray()))
+                return false;
             ok = parser.feed(piece);
             // Stop at a parser error, or once a slot deleted us or dropped the stream.
             return ok && alive && reply == current && streamOpen;

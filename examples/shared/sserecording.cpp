@@ -40,7 +40,7 @@ std::optional<qint64> decimal(QByteArrayView text)
 }
 } // namespace
 
-QByteArray SseRecording::stream() const
+QByteArray SseRecording::Segment::stream() const
 {
     QByteArray all;
     qsizetype size = 0;
@@ -50,6 +50,25 @@ QByteArray SseRecording::stream() const
     for (const Chunk &c : chunks)
         all += c.bytes;
     return all;
+}
+
+qint64 SseRecording::durationMs() const
+{
+    qint64 last = 0;
+    for (const Segment &segment : segments) {
+        if (!segment.chunks.isEmpty())
+            last = qMax(last, segment.chunks.last().timeMs);
+        last = qMax(last, segment.endMs);
+    }
+    return last;
+}
+
+qsizetype SseRecording::chunkCount() const
+{
+    qsizetype count = 0;
+    for (const Segment &segment : segments)
+        count += segment.chunks.size();
+    return count;
 }
 
 std::optional<SseRecording> SseRecording::read(const QString &path, QString *error)
@@ -84,11 +103,11 @@ std::optional<SseRecording> SseRecording::parse(QByteArrayView data, QString *er
     if (!version)
         return fail(u"not a QtSse recording: bad version \"%1\""_s.arg(
                 shown(data.sliced(Magic.size(), end1 - Magic.size()))));
-    if (*version != Version)
-        return fail(
-                u"recording format version %1 is not supported (this program reads version %2)"_s
-                        .arg(*version)
-                        .arg(Version));
+    if (*version < OldestVersion || *version > Version)
+        return fail(u"recording format version %1 is not supported (this program reads versions "
+                    u"%2 to %3)"_s.arg(*version)
+                            .arg(OldestVersion)
+                            .arg(Version));
     // Line 2: the head, a JSON object.
     const qsizetype start2 = end1 + 1;
     const qsizetype end2 =
@@ -103,17 +122,23 @@ std::optional<SseRecording> SseRecording::parse(QByteArrayView data, QString *er
                                                            ? jsonError.errorString()
                                                            : u"not a JSON object"_s));
     SseRecording r;
+    r.version = int(*version);
     const QJsonObject object = head.object();
     r.recorded = QDateTime::fromString(object.value(u"recorded"_s).toString(), Qt::ISODateWithMs);
     if (!r.recorded.isValid())
         return fail(u"bad head (line 2): \"recorded\" is not an ISO 8601 time"_s);
     r.recorded = r.recorded.toUTC();
     r.url = QUrl(object.value(u"url"_s).toString());
-    // The chunks.
+    // The chunks: bytes, and (version 2) the ends of responses.
+    const QString expected = r.version >= 2
+            ? u"expected \"<milliseconds> <length>\" or \"<milliseconds> end clean|error\""_s
+            : u"expected \"<milliseconds> <length>\""_s;
     qsizetype pos = start2 + end2 + 1;
+    qsizetype number = 0;
     qint64 previous = 0;
+    Segment *open = nullptr; // the segment that takes the next chunk, made by the first
     while (pos < data.size()) {
-        const qsizetype number = r.chunks.size() + 1;
+        ++number;
         const qsizetype eol =
                 data.sliced(pos, qMin<qsizetype>(data.size() - pos, 40)).indexOf('\n');
         if (eol < 0) {
@@ -121,27 +146,18 @@ std::optional<SseRecording> SseRecording::parse(QByteArrayView data, QString *er
                 return fail(
                         u"truncated: chunk %1 (at byte %2) has no complete head"_s.arg(number).arg(
                                 pos));
-            return fail(u"chunk %1 (at byte %2): expected \"<milliseconds> <length>\", got \"%3\""_s
-                                .arg(number)
-                                .arg(pos)
-                                .arg(shown(data.sliced(pos))));
+            return fail(u"chunk %1 (at byte %2): %3, got \"%4\""_s.arg(number).arg(pos).arg(
+                    expected, shown(data.sliced(pos))));
         }
         const QByteArrayView line = data.sliced(pos, eol);
         const qsizetype space = line.indexOf(' ');
         const std::optional<qint64> time = space > 0 ? decimal(line.first(space)) : std::nullopt;
-        const std::optional<qint64> length =
-                space > 0 ? decimal(line.sliced(space + 1)) : std::nullopt;
-        if (!time || !length) {
-            return fail(u"chunk %1 (at byte %2): expected \"<milliseconds> <length>\", got \"%3\""_s
-                                .arg(number)
-                                .arg(pos)
-                                .arg(shown(line)));
-        }
-        if (*length == 0 || *length > MaxChunkBytes)
-            return fail(u"chunk %1 (at byte %2): length %3 is outside 1..%4"_s.arg(number)
-                                .arg(pos)
-                                .arg(*length)
-                                .arg(MaxChunkBytes));
+        const QByteArrayView rest = space > 0 ? line.sliced(space + 1) : QByteArrayView();
+        const std::optional<qint64> length = decimal(rest);
+        const bool isEnd = r.version >= 2 && rest.startsWith("end ");
+        if (!time || (!length && !isEnd))
+            return fail(u"chunk %1 (at byte %2): %3, got \"%4\""_s.arg(number).arg(pos).arg(
+                    expected, shown(line)));
         if (*time < previous)
             return fail(
                     u"chunk %1 (at byte %2): time %3 ms goes back (the previous chunk is at %4 ms)"_s
@@ -149,6 +165,27 @@ std::optional<SseRecording> SseRecording::parse(QByteArrayView data, QString *er
                             .arg(pos)
                             .arg(*time)
                             .arg(previous));
+        if (isEnd) {
+            const QByteArrayView how = rest.sliced(4);
+            if (how != "clean" && how != "error")
+                return fail(u"chunk %1 (at byte %2): unknown end \"%3\" (expected clean or "
+                            u"error)"_s.arg(number)
+                                    .arg(pos)
+                                    .arg(shown(how)));
+            if (!open)
+                open = &r.segments.emplace_back(); // a response that ended without a byte
+            open->end = how == "clean" ? End::Clean : End::Error;
+            open->endMs = *time;
+            open = nullptr;
+            previous = *time;
+            pos += eol + 1;
+            continue;
+        }
+        if (*length == 0 || *length > MaxChunkBytes)
+            return fail(u"chunk %1 (at byte %2): length %3 is outside 1..%4"_s.arg(number)
+                                .arg(pos)
+                                .arg(*length)
+                                .arg(MaxChunkBytes));
         const qsizetype body = pos + eol + 1;
         if (data.size() - body == *length)
             return fail(u"truncated: chunk %1 (at byte %2) misses the line feed after its bytes"_s
@@ -167,45 +204,81 @@ std::optional<SseRecording> SseRecording::parse(QByteArrayView data, QString *er
                             .arg(number)
                             .arg(pos)
                             .arg(*length));
-        r.chunks.append({*time, data.sliced(body, *length).toByteArray()});
+        if (!open)
+            open = &r.segments.emplace_back();
+        open->chunks.append({*time, data.sliced(body, *length).toByteArray()});
         previous = *time;
         pos = body + *length + 1;
     }
     return r;
 }
 
-QList<SseRecordedItem> parseRecordedItems(const SseRecording &recording)
+QList<SseRecordedItem> parseRecordedItems(const SseRecording &recording, QStringList *lastEventIds)
 {
+    if (lastEventIds)
+        lastEventIds->clear();
     QList<SseRecordedItem> items;
     qint64 now = 0;
+    qsizetype segment = 0;
+    qsizetype endOffset = 0; // in the segment, after the piece being fed
     SseParser parser;
     // A recording is what a client kept: whatever its size, every event in it was accepted.
     parser.setMaxEventSize(SseRecording::MaxChunkBytes);
+    const auto add = [&](SseRecordedItem item) {
+        item.timeMs = now;
+        item.segment = segment;
+        item.endOffset = endOffset;
+        items.append(std::move(item));
+    };
     parser.setEventHandler([&](const SseEvent &event) {
         SseRecordedItem item;
         item.kind = SseRecordedItem::Event;
-        item.timeMs = now;
         item.event = event;
         item.bytes = event.data().toUtf8().size();
-        items.append(std::move(item));
+        add(std::move(item));
     });
     parser.setCommentHandler([&](const QString &comment) {
         SseRecordedItem item;
         item.kind = SseRecordedItem::Comment;
-        item.timeMs = now;
         item.comment = comment;
-        items.append(std::move(item));
+        add(std::move(item));
     });
     parser.setRetryHandler([&](qint64 ms) {
         SseRecordedItem item;
         item.kind = SseRecordedItem::Retry;
-        item.timeMs = now;
         item.retryMs = ms;
-        items.append(std::move(item));
+        add(std::move(item));
     });
-    for (const SseRecording::Chunk &chunk : recording.chunks) {
-        now = chunk.timeMs;
-        parser.feed(chunk.bytes);
+    for (; segment < recording.segments.size(); ++segment) {
+        // A new response: the unfinished event of the last one is dropped, the last event ID
+        // stays (as in SseClient).
+        parser.reset();
+        endOffset = 0;
+        qsizetype afterCR = -1; // items completed by a CR that may be the first half of a CRLF
+        for (const SseRecording::Chunk &chunk : recording.segments.at(segment).chunks) {
+            now = chunk.timeMs;
+            // One line at a time (up to and including its CR or LF), so that each item is
+            // completed by the last byte fed: its end offset.
+            const QByteArrayView bytes = chunk.bytes;
+            qsizetype pos = 0;
+            while (pos < bytes.size()) {
+                if (afterCR >= 0 && bytes.at(pos) == '\n') {
+                    for (qsizetype i = afterCR; i < items.size(); ++i)
+                        ++items[i].endOffset; // the CRLF's LF belongs to what the CR ended
+                }
+                qsizetype eol = pos;
+                while (eol < bytes.size() && bytes.at(eol) != '\n' && bytes.at(eol) != '\r')
+                    ++eol;
+                const qsizetype length = (eol < bytes.size() ? eol + 1 : eol) - pos;
+                endOffset += length;
+                const qsizetype before = items.size();
+                parser.feed(bytes.sliced(pos, length));
+                pos += length;
+                afterCR = bytes.at(pos - 1) == '\r' ? before : -1;
+            }
+        }
+        if (lastEventIds)
+            lastEventIds->append(parser.lastEventId());
     }
     parser.finish();
     return items;
@@ -215,9 +288,7 @@ bool SseRecordingWriter::open(const QString &path, const QUrl &url)
 {
     close();
     m_error.clear();
-    m_lastEventId.clear();
     m_lastTime = 0;
-    m_events = 0;
     m_headWritten = false;
     m_file.setFileName(path);
     if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate))
@@ -244,9 +315,13 @@ bool SseRecordingWriter::writeHead()
     QJsonObject head {{u"recorded"_s, m_recorded.toString(Qt::ISODateWithMs)}};
     if (!m_url.isEmpty())
         head.insert(u"url"_s, m_url.toString());
-    const QByteArray bytes = Magic.toByteArray() + QByteArray::number(SseRecording::Version) + '\n'
-            + QJsonDocument(head).toJson(QJsonDocument::Compact) + '\n';
-    if (m_file.write(bytes) != bytes.size())
+    return write(QByteArray(Magic.toByteArray() + QByteArray::number(SseRecording::Version) + '\n'
+                            + QJsonDocument(head).toJson(QJsonDocument::Compact) + '\n'));
+}
+
+bool SseRecordingWriter::write(QByteArrayView bytes)
+{
+    if (m_file.write(bytes.data(), bytes.size()) != bytes.size())
         return fail(u"cannot write %1: %2"_s.arg(m_file.fileName(), m_file.errorString()));
     return true;
 }
@@ -269,54 +344,33 @@ bool SseRecordingWriter::appendBytes(qint64 timeMs, QByteArrayView bytes)
         m_lastTime = qMax(m_lastTime, timeMs); // never back: a reader refuses that
         const QByteArray head =
                 QByteArray::number(m_lastTime) + ' ' + QByteArray::number(piece.size()) + '\n';
-        if (m_file.write(head) != head.size()
-            || m_file.write(piece.data(), piece.size()) != piece.size()
-            || m_file.write("\n", 1) != 1 || !m_file.flush())
+        if (!write(head) || !write(piece) || !write("\n"))
+            return false;
+        if (!m_file.flush())
             return fail(u"cannot write %1: %2"_s.arg(m_file.fileName(), m_file.errorString()));
     }
     return true;
 }
 
-QByteArray SseRecordingWriter::encodeEvent(const SseEvent &event, QString *lastEventId)
+bool SseRecordingWriter::appendEnd(SseRecording::End how)
 {
-    QByteArray out;
-    if (event.lastEventId() != *lastEventId) {
-        *lastEventId = event.lastEventId();
-        out += "id: " + lastEventId->toUtf8() + '\n';
-    }
-    if (event.type() != QLatin1String("message"))
-        out += "event: " + event.type().toUtf8() + '\n';
-    // The parser joined the data: lines with LF, and no line ending survives inside one.
-    const QByteArray data = event.data().toUtf8();
-    qsizetype start = 0;
-    while (true) {
-        const qsizetype lf = data.indexOf('\n', start);
-        out += "data: " + QByteArrayView(data).sliced(start, (lf < 0 ? data.size() : lf) - start)
-                + '\n';
-        if (lf < 0)
-            break;
-        start = lf + 1;
-    }
-    out += '\n';
-    return out;
+    return appendEnd(m_clock.isValid() ? m_clock.elapsed() : 0, how);
 }
 
-bool SseRecordingWriter::appendEvent(const SseEvent &event)
+bool SseRecordingWriter::appendEnd(qint64 timeMs, SseRecording::End how)
 {
-    if (!m_file.isOpen())
+    if (!m_file.isOpen() || how == SseRecording::End::Open)
         return false;
-    ++m_events;
-    return appendBytes(encodeEvent(event, &m_lastEventId));
-}
-
-bool SseRecordingWriter::appendComment(const QString &comment)
-{
-    return appendBytes(QByteArray(':' + comment.toUtf8() + '\n'));
-}
-
-bool SseRecordingWriter::appendRetry(qint64 milliseconds)
-{
-    return appendBytes(QByteArray("retry: " + QByteArray::number(milliseconds) + '\n'));
+    if (!writeHead())
+        return false;
+    m_lastTime = qMax(m_lastTime, timeMs);
+    const QByteArray record = QByteArray::number(m_lastTime)
+            + (how == SseRecording::End::Clean ? " end clean\n" : " end error\n");
+    if (!write(record))
+        return false;
+    if (!m_file.flush())
+        return fail(u"cannot write %1: %2"_s.arg(m_file.fileName(), m_file.errorString()));
+    return true;
 }
 
 bool SseRecordingWriter::close()

@@ -12,29 +12,47 @@
 #include <QtCore/qelapsedtimer.h>
 #include <QtCore/qfile.h>
 #include <QtCore/qlist.h>
+#include <QtCore/qbytearrayview.h>
 #include <QtCore/qstring.h>
+#include <QtCore/qstringlist.h>
 #include <QtCore/qurl.h>
 
 #include <optional>
 
-// What a recording file holds.
+// What a recording file holds: the raw bytes of the responses a client read, with their arrival
+// times, cut into segments where a response ended (version 2). A version-1 file (canonical-form
+// chunks, no ends) reads as one segment that is still open.
 struct SseRecording
 {
-    static constexpr int Version = 1; // the version this code reads and writes
+    static constexpr int Version = 2; // the version this code writes
+    static constexpr int OldestVersion = 1; // the oldest it reads
     static constexpr qint64 MaxChunkBytes = 64 * 1024 * 1024;
+
+    // How a segment's response ended. Open: the recording stopped (or the file ended) while
+    // it was still open, or a version-1 file.
+    enum class End { Open, Clean, Error };
 
     struct Chunk
     {
         qint64 timeMs = 0; // since `recorded`
         QByteArray bytes; // never empty
     };
+    // One response's body, as its client's parser saw it, and how it ended.
+    struct Segment
+    {
+        QList<Chunk> chunks; // in arrival order, times non-decreasing
+        End end = End::Open;
+        qint64 endMs = -1; // the end's time, -1 while Open
+        QByteArray stream() const; // the chunks' bytes in a row: a text/event-stream body
+    };
 
+    int version = Version; // of the file read
     QDateTime recorded; // when the recording started (time 0), UTC
     QUrl url; // where the stream came from, without user info; may be empty
-    QList<Chunk> chunks; // in arrival order, times non-decreasing
+    QList<Segment> segments; // in order; none in an empty recording
 
-    QByteArray stream() const; // the chunks' bytes in a row: a text/event-stream body
-    qint64 durationMs() const { return chunks.isEmpty() ? 0 : chunks.last().timeMs; }
+    qint64 durationMs() const; // the time of the last chunk or end
+    qsizetype chunkCount() const;
 
     // Reads a recording; std::nullopt with *error set for a file that is not one (a clear
     // reason: which byte, which chunk, what was expected).
@@ -42,9 +60,10 @@ struct SseRecording
     static std::optional<SseRecording> parse(QByteArrayView data, QString *error);
 };
 
-// What a recording says once parsed (SseParser over the chunks, in order), with the time of the
-// chunk that completed each item: the events (lastEventId as a client sees it), the comments
-// and the retry: values.
+// What a recording says once parsed (SseParser over each segment's bytes, reset between
+// segments as a client's parser is between responses, so an event cut off by an ended response
+// is dropped and the last event ID goes on), with the time of the chunk that completed each
+// item: the events (lastEventId as a client sees it), the comments and the retry: values.
 struct SseRecordedItem
 {
     enum Kind { Event, Comment, Retry };
@@ -54,13 +73,21 @@ struct SseRecordedItem
     QString comment; // Comment: what follows the colon
     qint64 retryMs = -1; // Retry
     qsizetype bytes = 0; // Event: the size of its data in UTF-8
+    qsizetype segment = 0; // in SseRecording::segments
+    // Where the item ends in its segment's stream(): just after the line ending that completed
+    // it (for an event, its blank line; a CRLF counts whole).
+    qsizetype endOffset = 0;
 };
-QList<SseRecordedItem> parseRecordedItems(const SseRecording &recording);
+// lastEventIds, if given, gets per segment the last event ID a client had at its end (what it
+// sent when it reconnected).
+QList<SseRecordedItem> parseRecordedItems(const SseRecording &recording,
+                                          QStringList *lastEventIds = nullptr);
 
-// Writes a recording as it happens, flushed chunk by chunk: a recording cut short (a crash, a
-// full disk) keeps every complete chunk before the cut. Times are taken from a monotonic clock
-// started by open(). The head goes to the file with the first chunk (or at close()), so that
-// a recording started before its stream knows the stream's URL: setUrl() until then.
+// Writes a recording (version 2) as it happens, flushed record by record: a recording cut short
+// (a crash, a full disk) keeps every complete record before the cut. Times are taken from a
+// monotonic clock started by open(). The head goes to the file with the first record (or at
+// close()), so that a recording started before its stream knows the stream's URL: setUrl()
+// until then.
 class SseRecordingWriter
 {
 public:
@@ -71,42 +98,35 @@ public:
 
     // Creates (or truncates) the file; url's user info is not stored.
     bool open(const QString &path, const QUrl &url);
-    // The stream's URL, if no chunk has been written yet (false otherwise).
+    // The stream's URL, if nothing has been written yet (false otherwise).
     bool setUrl(const QUrl &url);
     bool isOpen() const { return m_file.isOpen(); }
     QString fileName() const { return m_file.fileName(); }
     QString errorString() const { return m_error; }
     qint64 elapsedMs() const { return m_clock.elapsed(); }
 
-    // Appends bytes that arrived now (or at timeMs since open()). False after a write error
-    // (errorString() says it; the recording then stops).
+    // Appends raw body bytes that arrived now (or at timeMs since open()). False after a write
+    // error (errorString() says it; the recording then stops).
     bool appendBytes(QByteArrayView bytes);
     bool appendBytes(qint64 timeMs, QByteArrayView bytes);
-    // What SseClient hands out, written back in the canonical text/event-stream form (see
-    // RECORDING.md): an id: line only when the last event ID changes, event: unless it is
-    // "message", one data: line per line of data.
-    bool appendEvent(const SseEvent &event);
-    bool appendComment(const QString &comment);
-    bool appendRetry(qint64 milliseconds);
-    qint64 eventCount() const { return m_events; }
+    // The response whose bytes were appended ended now (or at timeMs): Clean or Error.
+    bool appendEnd(SseRecording::End how);
+    bool appendEnd(qint64 timeMs, SseRecording::End how);
 
     bool close(); // false if the last writes failed
-
-    static QByteArray encodeEvent(const SseEvent &event, QString *lastEventId);
 
 private:
     bool fail(const QString &error);
     bool writeHead();
+    bool write(QByteArrayView bytes);
 
     QFile m_file;
     QElapsedTimer m_clock;
-    QString m_lastEventId;
     QString m_error;
     QUrl m_url;
     QDateTime m_recorded;
     bool m_headWritten = false;
     qint64 m_lastTime = 0;
-    qint64 m_events = 0;
 };
 
 #endif // SSERECORDING_H

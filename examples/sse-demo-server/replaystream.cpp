@@ -14,7 +14,7 @@ std::shared_ptr<const Replay> Replay::load(const QString &path, double speed, QS
         return nullptr;
     auto replay = std::make_shared<Replay>();
     replay->m_recording = std::move(*recording);
-    replay->m_items = parseRecordedItems(replay->m_recording);
+    replay->m_items = parseRecordedItems(replay->m_recording, &replay->m_lastEventIds);
     for (const SseRecordedItem &item : std::as_const(replay->m_items))
         replay->m_events += item.kind == SseRecordedItem::Event ? 1 : 0;
     replay->m_speed = speed;
@@ -27,33 +27,28 @@ QByteArray Replay::helpNote()
            "below, resumable by Last-Event-ID (after its last event: 204).\n\n";
 }
 
-QList<Replay::Piece> Replay::resumeAfter(qsizetype index) const
+QList<Replay::Piece> Replay::segmentFrom(qsizetype segment, qsizetype offset, qint64 since) const
 {
-    const SseRecordedItem &from = m_items.at(index);
     QList<Piece> pieces;
-    for (qsizetype i = index - 1; i >= 0; --i) {
-        if (m_items.at(i).kind == SseRecordedItem::Retry) {
-            pieces.append({0, "retry: " + QByteArray::number(m_items.at(i).retryMs) + "\n\n"});
-            break;
+    qsizetype start = 0; // of the chunk in the segment
+    for (const SseRecording::Chunk &chunk : m_recording.segments.at(segment).chunks) {
+        const qsizetype end = start + chunk.bytes.size();
+        if (end > offset) {
+            const qsizetype skip = qMax<qsizetype>(0, offset - start);
+            pieces.append({qMax<qint64>(0, chunk.timeMs - since), chunk.bytes.sliced(skip)});
         }
-    }
-    QString lastEventId = from.event.lastEventId(); // what the client already has
-    for (qsizetype i = index + 1; i < m_items.size(); ++i) {
-        const SseRecordedItem &item = m_items.at(i);
-        const qint64 time = item.timeMs - from.timeMs;
-        switch (item.kind) {
-        case SseRecordedItem::Event:
-            pieces.append({time, SseRecordingWriter::encodeEvent(item.event, &lastEventId)});
-            break;
-        case SseRecordedItem::Comment:
-            pieces.append({time, ':' + item.comment.toUtf8() + '\n'});
-            break;
-        case SseRecordedItem::Retry:
-            pieces.append({time, "retry: " + QByteArray::number(item.retryMs) + '\n'});
-            break;
-        }
+        start = end;
     }
     return pieces;
+}
+
+QByteArray Replay::retryBefore(qsizetype item) const
+{
+    for (qsizetype i = item - 1; i >= 0; --i) {
+        if (m_items.at(i).kind == SseRecordedItem::Retry)
+            return "retry: " + QByteArray::number(m_items.at(i).retryMs) + "\n\n";
+    }
+    return {};
 }
 
 QByteArray Replay::serve(QTcpSocket *socket, const HttpRequest &request) const
@@ -63,51 +58,92 @@ QByteArray Replay::serve(QTcpSocket *socket, const HttpRequest &request) const
     if (lastId.isEmpty())
         lastId = request.query.queryItemValue(QStringLiteral("lastEventId")).toUtf8();
     QList<Piece> pieces;
+    qsizetype segment = 0;
     QByteArray outcome;
     if (lastId.isEmpty()) {
-        for (const SseRecording::Chunk &chunk : m_recording.chunks)
-            pieces.append({chunk.timeMs, chunk.bytes});
+        if (!m_recording.segments.isEmpty())
+            pieces = segmentFrom(0, 0, 0);
         outcome = "200 replay from the start";
     } else {
         const QString id = QString::fromUtf8(lastId);
-        // After the last event that carries the ID: events without an id: field of their own
-        // carry the one before them, and a client that has them sends that same ID.
-        qsizetype found = -1;
-        bool eventAfter = false;
-        for (qsizetype i = 0; i < m_items.size(); ++i) {
-            const SseRecordedItem &item = m_items.at(i);
-            if (item.kind != SseRecordedItem::Event)
-                continue;
-            if (item.event.lastEventId() == id) {
-                found = i;
-                eventAfter = false;
-            } else if (found >= 0) {
-                eventAfter = true;
-                break;
+        // The segment that follows one whose client ended with this ID (and has an event: an
+        // empty response would be served again and again), as the recorded client got it.
+        const auto holdsEvent = [this](qsizetype index) {
+            for (const SseRecordedItem &item : m_items) {
+                if (item.segment == index && item.kind == SseRecordedItem::Event)
+                    return true;
             }
+            return false;
+        };
+        qsizetype nextSegment = -1;
+        for (qsizetype s = 0; s + 1 < m_recording.segments.size() && nextSegment < 0; ++s) {
+            if (m_lastEventIds.at(s) == id && holdsEvent(s + 1))
+                nextSegment = s + 1;
         }
-        if (found < 0) {
+        // Else after the last event that carries the ID: events without an id: field of their
+        // own carry the one before them, and a client that has them sends that same ID.
+        qsizetype found = -1;
+        for (qsizetype i = 0; i < m_items.size() && nextSegment < 0; ++i) {
+            const SseRecordedItem &item = m_items.at(i);
+            if (item.kind == SseRecordedItem::Event && item.event.lastEventId() == id)
+                found = i;
+        }
+        if (nextSegment < 0 && found < 0) {
             sendJsonError(socket, 400, "Last-Event-ID \"" + lastId + "\" is not in the recording",
                           "invalid_request_error", "unknown_last_event_id", Cors);
             return "400 unknown Last-Event-ID " + lastId;
         }
-        if (!eventAfter) {
-            sendHttpResponse(socket, 204, {}, {}, Cors);
-            return "204 the recording ends after " + lastId;
+        if (nextSegment < 0) {
+            // The next event decides where to go on: in the same segment, right after the
+            // found one; in a later one, from that segment's start; none, nothing.
+            qsizetype next = found + 1;
+            while (next < m_items.size() && m_items.at(next).kind != SseRecordedItem::Event)
+                ++next;
+            if (next == m_items.size()) {
+                sendHttpResponse(socket, 204, {}, {}, Cors);
+                return "204 the recording ends after " + lastId;
+            }
+            if (m_items.at(next).segment != m_items.at(found).segment)
+                nextSegment = m_items.at(next).segment;
         }
-        pieces = resumeAfter(found);
-        outcome = "200 replay after " + lastId;
+        QByteArray retry;
+        if (nextSegment < 0) {
+            const SseRecordedItem &from = m_items.at(found);
+            segment = from.segment;
+            retry = retryBefore(found + 1);
+            pieces = segmentFrom(segment, from.endOffset, from.timeMs);
+            outcome = "200 replay after " + lastId;
+        } else {
+            segment = nextSegment;
+            qsizetype first = 0; // the segment's first item: the retry: values before it
+            while (first < m_items.size() && m_items.at(first).segment < segment)
+                ++first;
+            retry = retryBefore(first);
+            const QList<SseRecording::Chunk> &chunks = m_recording.segments.at(segment).chunks;
+            pieces = segmentFrom(segment, 0, chunks.first().timeMs);
+            outcome = "200 replay after " + lastId + ", from response "
+                    + QByteArray::number(segment + 1);
+        }
+        if (!retry.isEmpty() && pieces.isEmpty()) {
+            pieces.append({0, retry});
+        } else if (!retry.isEmpty()) {
+            // First, but after a byte order mark that starts the stream.
+            QByteArray &head = pieces.first().bytes;
+            head.insert(head.startsWith("\xEF\xBB\xBF") ? 3 : 0, retry);
+        }
     }
+    const bool cut = !m_recording.segments.isEmpty()
+            && m_recording.segments.at(segment).end == SseRecording::End::Error;
     QList<ReplayStream::Piece> scheduled;
     scheduled.reserve(pieces.size());
     for (const Piece &piece : std::as_const(pieces))
         scheduled.append({qint64(std::llround(double(piece.timeMs) / m_speed)), piece.bytes});
-    (new ReplayStream(socket, std::move(scheduled)))->start();
+    (new ReplayStream(socket, std::move(scheduled), cut))->start();
     return outcome;
 }
 
-ReplayStream::ReplayStream(QTcpSocket *socket, QList<Piece> pieces)
-    : QObject(socket), m_socket(socket), m_pieces(std::move(pieces))
+ReplayStream::ReplayStream(QTcpSocket *socket, QList<Piece> pieces, bool cut)
+    : QObject(socket), m_socket(socket), m_pieces(std::move(pieces)), m_cut(cut)
 {
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
@@ -141,7 +177,9 @@ void ReplayStream::writeDue()
         out += QByteArray::number(bytes.size(), 16) + "\r\n" + bytes + "\r\n";
     }
     if (m_next == m_pieces.size()) {
-        m_socket->write(out + "0\r\n\r\n"); // the end of the recording: a clean end of the body
+        // The end of the recorded response: a clean end of the body, or, for one that broke,
+        // none (the client sees the connection drop in the middle of the body).
+        m_socket->write(m_cut ? out : out + "0\r\n\r\n");
         closeGracefully(m_socket);
         return;
     }

@@ -21,14 +21,19 @@ struct HttpRequest;
 // `sse-demo-server --replay FILE [--speed X]`: a recording (examples/shared/RECORDING.md)
 // served as a live stream, loaded once and shared by every client.
 //
-// A first request gets the recorded bytes as they were recorded, each chunk at its recorded
-// time divided by the speed. A request with a Last-Event-ID (or ?lastEventId=) resumes after
-// the last event that carries that ID (events without an id: field carry the one before them,
-// and a client that has them sends it too): the last retry: value before it, then what followed it,
-// in the canonical form of RECORDING.md, at the recorded pace from there. After the recording's
-// last event there is nothing to resume: 204, which tells an EventSource to stop. An ID the
-// recording does not hold is a 400 with a JSON error body. Bodies are chunked, so that a client
-// can tell the end of the recording from a dropped connection.
+// The recorded bytes are served verbatim, each chunk at its recorded time divided by the speed,
+// one segment (one recorded response) per request, ending as the recorded response ended: a
+// clean end of the chunked body, or (an error end) the connection dropped without one, so that
+// the client reconnects as it did. A first request (no Last-Event-ID, nor ?lastEventId=) gets
+// the first segment. A request with Last-Event-ID K continues as the recorded client did: if a
+// recorded response ended with K as the client's last event ID and the next one holds an
+// event, that next response (the first such). Otherwise it resumes after the last event whose
+// last event ID is K (events without an id: field carry the one before them, and a client that
+// has them sends it too), found by SseParser over each segment: the rest of that segment from
+// the byte after the event's blank line, or, when the rest holds no complete event, the next
+// segment that holds one, from its start. Before either, the last retry: value sent before. After the recording's last event there is nothing to
+// resume: 204, which tells an EventSource to stop. An ID the recording does not hold is a 400
+// with a JSON error body.
 class Replay
 {
 public:
@@ -48,10 +53,14 @@ private:
         qint64 timeMs; // recorded, from the start of what is served
         QByteArray bytes;
     };
-    QList<Piece> resumeAfter(qsizetype item) const;
+    // Segment's bytes from offset on, timed from since (recorded ms).
+    QList<Piece> segmentFrom(qsizetype segment, qsizetype offset, qint64 since) const;
+    // The retry: line a client resuming before item (or at the start of segment) must get.
+    QByteArray retryBefore(qsizetype item) const;
 
     SseRecording m_recording;
     QList<SseRecordedItem> m_items;
+    QStringList m_lastEventIds; // per segment: what its client sent when it reconnected
     qsizetype m_events = 0;
     double m_speed = 1.0;
 };
@@ -66,7 +75,8 @@ public:
         qint64 dueMs; // after the start, speed applied
         QByteArray bytes;
     };
-    ReplayStream(QTcpSocket *socket, QList<Piece> pieces);
+    // cut: end by dropping the connection (no final chunk), as a response that broke.
+    ReplayStream(QTcpSocket *socket, QList<Piece> pieces, bool cut);
     void start();
 
 private:
@@ -75,6 +85,7 @@ private:
     QTcpSocket *m_socket;
     QList<Piece> m_pieces;
     qsizetype m_next = 0;
+    bool m_cut = false;
     QTimer m_timer;
     QElapsedTimer m_clock;
 };

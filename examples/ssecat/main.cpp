@@ -2,6 +2,7 @@
 // ssecat: curl for Server-Sent Events, on QtSse's SseClient. See options.cpp for the contract.
 #include "options.h"
 #include "ssejsonline.h"
+#include "sserecorder.h"
 #include "sserecording.h"
 
 #include <QtSse/SseClient>
@@ -234,19 +235,12 @@ int main(int argc, char *argv[])
             finish(1);
         }
     };
+    // The raw bytes of each read and the ends of responses (RECORDING.md, version 2). Declared
+    // after the writer: destroyed first, it writes an end still pending into it.
+    SseRecorder recorder;
     if (recording.isOpen()) {
-        QObject::connect(&client, &SseClient::eventReceived, &app, [&](const SseEvent &event) {
-            if (!finished)
-                recorded(recording.appendEvent(event));
-        });
-        QObject::connect(&client, &SseClient::commentReceived, &app, [&](const QString &comment) {
-            if (!finished)
-                recorded(recording.appendComment(comment));
-        });
-        QObject::connect(&client, &SseClient::serverReconnectionTimeChanged, &app, [&](int ms) {
-            if (!finished && ms >= 0)
-                recorded(recording.appendRetry(ms));
-        });
+        recorder.start(&client, &recording);
+        QObject::connect(&recorder, &SseRecorder::writeFailed, &app, [&] { recorded(false); });
     }
 
     QByteArray line;

@@ -26,9 +26,9 @@ Options:
                               and FILE is kept up to date (at most once a second, and at exit),
                               so that the next run resumes where this one stopped
   --record FILE               also save the stream with its arrival times in FILE (created or
-                              truncated), in the QtSse recording format (version 1, specified
-                              in examples/shared/RECORDING.md): the events, comments and
-                              retry: values as received, for `sse-demo-server --replay FILE`
+                              truncated), in the QtSse recording format (version 2, specified
+                              in examples/shared/RECORDING.md): the raw bytes as received and
+                              where each response ended, for `sse-demo-server --replay FILE`
                               and the monitor's Open recording; stdout is unchanged; a file
                               that cannot be created is a usage error (2), a write error
                               later ends ssecat with status 1

@@ -5,7 +5,10 @@
 
 using namespace Qt::StringLiterals;
 
-MonitorRecorder::MonitorRecorder(QObject *parent) : QObject(parent) { }
+MonitorRecorder::MonitorRecorder(QObject *parent) : QObject(parent)
+{
+    connect(&m_recorder, &SseRecorder::writeFailed, this, &MonitorRecorder::writeFailed);
+}
 
 void MonitorRecorder::setSource(QObject *source)
 {
@@ -17,10 +20,13 @@ void MonitorRecorder::setSource(QObject *source)
     if (source) {
         // By signature: the monitor reaches SseSource through QML only (it is the QtSse QML
         // module's type), and these are its signals.
-        connect(source, SIGNAL(eventReceived(SseEvent)), this, SLOT(recordEvent(SseEvent)));
-        connect(source, SIGNAL(commentReceived(QString)), this, SLOT(recordComment(QString)));
-        connect(source, SIGNAL(serverReconnectionTimeChanged()), this, SLOT(recordRetry()));
+        connect(source, SIGNAL(eventReceived(SseEvent)), this, SLOT(countEvent()));
+        // Until the first bytes fix the head: a recording started before Connect names the
+        // stream connected to afterwards.
+        connect(source, SIGNAL(opened()), this, SLOT(takeUrl()));
     }
+    if (m_writer.isOpen())
+        m_recorder.start(source, &m_writer);
     Q_EMIT sourceChanged();
 }
 
@@ -42,12 +48,13 @@ bool MonitorRecorder::start(const QUrl &file)
         return false;
     }
     m_file = QUrl::fromLocalFile(path);
-    m_lastRetry = -1;
+    m_events = 0;
     setError(QString());
+    // From the next read on: a recording started in the middle of a stream starts there (the
+    // reconnection time a server set before is not in it).
+    m_recorder.start(m_source, &m_writer);
     Q_EMIT recordingChanged();
     Q_EMIT eventCountChanged();
-    // The reconnection time the server asked for already applies to what follows.
-    recordRetry();
     return true;
 }
 
@@ -55,7 +62,8 @@ bool MonitorRecorder::stop()
 {
     if (!m_writer.isOpen())
         return m_error.isEmpty();
-    const bool ok = m_writer.close();
+    const bool ended = m_recorder.stop();
+    const bool ok = m_writer.close() && ended;
     if (!ok)
         setError(m_writer.errorString());
     Q_EMIT recordingChanged();
@@ -64,44 +72,22 @@ bool MonitorRecorder::stop()
 
 void MonitorRecorder::takeUrl()
 {
-    // Until the first chunk fixes the head: a recording started before Connect names the
-    // stream connected to afterwards.
-    if (m_source)
+    if (m_source && m_writer.isOpen())
         m_writer.setUrl(m_source->property("url").toUrl());
 }
 
-void MonitorRecorder::recordEvent(const SseEvent &event)
+void MonitorRecorder::countEvent()
 {
     if (!m_writer.isOpen())
         return;
-    takeUrl();
-    check(m_writer.appendEvent(event));
+    ++m_events;
     Q_EMIT eventCountChanged();
 }
 
-void MonitorRecorder::recordComment(const QString &comment)
+void MonitorRecorder::writeFailed()
 {
-    if (!m_writer.isOpen())
-        return;
-    takeUrl();
-    check(m_writer.appendComment(comment));
-}
-
-void MonitorRecorder::recordRetry()
-{
-    const int ms = m_source ? m_source->property("serverReconnectionTime").toInt() : -1;
-    if (!m_writer.isOpen() || ms < 0 || ms == m_lastRetry)
-        return;
-    m_lastRetry = ms;
-    takeUrl();
-    check(m_writer.appendRetry(ms));
-}
-
-void MonitorRecorder::check(bool written)
-{
-    if (written)
-        return;
     setError(m_writer.errorString());
+    m_recorder.stop();
     m_writer.close();
     Q_EMIT recordingChanged();
     Q_EMIT failed();

@@ -2,6 +2,7 @@
 #ifndef MONITORRECORDER_H
 #define MONITORRECORDER_H
 
+#include "sserecorder.h"
 #include "sserecording.h"
 
 #include <QtCore/qobject.h>
@@ -9,8 +10,9 @@
 #include <QtCore/qurl.h>
 #include <QtQml/qqmlregistration.h>
 
-// The monitor's Record: what its SseSource receives (events, comments, retry: values) written
-// to a recording file (examples/shared/RECORDING.md) as it arrives, until stop().
+// The monitor's Record: what its SseSource receives (the raw bytes of each read, and where each
+// response ended) written to a recording file (examples/shared/RECORDING.md, version 2) as it
+// arrives, until stop(). eventCount counts the events received meanwhile.
 class MonitorRecorder : public QObject
 {
     Q_OBJECT
@@ -28,7 +30,7 @@ public:
     void setSource(QObject *source); // an SseSource
     bool isRecording() const { return m_writer.isOpen(); }
     QUrl file() const { return m_file; }
-    double eventCount() const { return double(m_writer.eventCount()); }
+    double eventCount() const { return double(m_events); }
     QString errorString() const { return m_error; }
 
     // Starts writing to file (a file dialog's file: URL, or an absolute path), replacing it;
@@ -47,20 +49,19 @@ Q_SIGNALS:
     void failed();
 
 private Q_SLOTS:
-    void recordEvent(const SseEvent &event);
-    void recordComment(const QString &comment);
-    void recordRetry();
+    void countEvent();
+    void takeUrl();
+    void writeFailed();
 
 private:
-    void check(bool written);
-    void takeUrl();
     void setError(const QString &error);
 
     QPointer<QObject> m_source;
     SseRecordingWriter m_writer;
+    SseRecorder m_recorder; // after the writer: it may write an end into it when destroyed
     QUrl m_file;
     QString m_error;
-    int m_lastRetry = -1;
+    qint64 m_events = 0;
 };
 
 #endif // MONITORRECORDER_H

@@ -10,11 +10,13 @@
 #include <QtCore/qvariantlist.h>
 #include <QtQml/qqmlregistration.h>
 
-// A recording opened offline (Open recording…): its events with the roles of SseEventModel
-// (type, data, id, receiveTime, size, event), so that the monitor's filter, table, detail pane
-// and export work on it as on a live capture; receiveTime is the arrival time in the file. The
-// plot's rates come from the same times (eventRates, byteRates: per second, averaged over
-// binSeconds, at most MaxBins values covering the whole recording).
+// A recording opened offline (Open recording…): its events, as the library's SseParser finds
+// them in the raw bytes of each recorded response (one parse per response: an event cut off by
+// a dropped connection is dropped, as the client dropped it; parseRecordedItems()), with the
+// roles of SseEventModel (type, data, id, receiveTime, size, event), so that the monitor's
+// filter, table, detail pane and export work on it as on a live capture; receiveTime is the
+// arrival time in the file. The plot's rates come from the same times (eventRates, byteRates:
+// per second, averaged over binSeconds, at most MaxBins values covering the whole recording).
 class RecordingModel : public QAbstractListModel
 {
     Q_OBJECT

@@ -345,6 +345,30 @@ TestCase {
         compare(s.rawHistory(), " one\n\n") // the last 6 bytes
     }
 
+    // rawDataReceived: the stream's bytes as sent (CRLF, a comment), between opened and the
+    // events they complete; connected from QML, forwarded from the client.
+    function test_rawDataReceived() {
+        const sent = "id: 1\r\ndata: a\r\n\r\n: hi\n"
+        server.enqueueEvents(sent, true)
+        const s = createTemporaryObject(sourceComponent, tc, { url: server.url("/raw") })
+        let log = []
+        let bytes = ""
+        s.opened.connect(() => log.push("opened"))
+        s.eventReceived.connect(() => log.push("event"))
+        s.rawDataReceived.connect((data) => {
+            const view = new Uint8Array(data)
+            for (let i = 0; i < view.length; ++i)
+                bytes += String.fromCharCode(view[i])
+            if (log[log.length - 1] !== "raw")
+                log.push("raw")
+        })
+        s.open()
+        tryCompare(s, "lastEventId", "1", timeout)
+        tryVerify(() => bytes.length >= sent.length, timeout)
+        compare(bytes, sent)
+        compare(log.slice(0, 3), ["opened", "raw", "event"])
+    }
+
     function test_methodAndBody() {
         server.enqueueEvents("data: a\n\n", true)
         server.enqueueEvents("data: b\n\n", true)

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// Record and replay (issue 13 item 3), end to end with the real programs: ssecat --record
-// against SseTestServer writes what arrived with its arrival times (RECORDING.md), stdout
-// unchanged; sse-demo-server --replay serves that file so that ssecat prints the same lines
-// again, resumes after a Last-Event-ID, and keeps the recorded pace scaled by --speed.
+// Record and replay (issue 13), end to end with the real programs: ssecat --record against
+// SseTestServer writes the raw bytes that arrived with their arrival times and the ends of the
+// responses (RECORDING.md, version 2), stdout unchanged; sse-demo-server --replay serves that
+// file so that ssecat prints the same lines again (also across a response cut mid-event and
+// the reconnect after it), resumes after a Last-Event-ID, and keeps the recorded pace scaled by
+// --speed.
 #include "ssecattest.h"
 #include "sserecording.h"
 
 #include <QtSse/SseClient>
 
 #include <QtCore/qtemporarydir.h>
+#include <QtTest/qsignalspy.h>
 
 class tst_SseCatRecord : public SseCatTest
 {
@@ -20,6 +23,11 @@ private Q_SLOTS:
     void recordUsageErrors();
     void recordWriteErrorEndsTheRun();
     void replayPrintsTheSameLines();
+    void hostileStreamRoundTrip();
+    void replayServesRawBytes_data();
+    void replayServesRawBytes();
+    void replayVersion1_data();
+    void replayVersion1();
     void replayResumesAfterLastEventId_data();
     void replayResumesAfterLastEventId();
     void replayUnknownIdIsRefused();
@@ -33,12 +41,13 @@ private:
     // by ssecat into m_recording; its stdout in m_original.
     void record();
     // sse-demo-server --replay m_recording with extra arguments; the stream's URL.
-    QUrl startReplay(QProcess *server, const QStringList &extra);
+    QUrl startReplay(QProcess *server, const QStringList &extra, const QString &file = {});
 
     QTemporaryDir m_dir;
     QString m_recording;
     QByteArray m_original;
     QUrl m_url; // of the recorded stream
+    QString m_hostileRecording; // made by hostileStreamRoundTrip()
 };
 
 namespace {
@@ -85,8 +94,8 @@ void tst_SseCatRecord::record()
     m_url = server.url();
 }
 
-// The recording holds the stream as the client received it, at its arrival times; stdout is
-// the same as without --record.
+// The recording holds the stream as the client received it, byte for byte, at its arrival
+// times, and the response's clean end; stdout is the same as without --record.
 void tst_SseCatRecord::recordKeepsStdoutAndTimes()
 {
     record();
@@ -110,6 +119,12 @@ void tst_SseCatRecord::recordKeepsStdoutAndTimes()
     const std::optional<SseRecording> rec = SseRecording::read(m_recording, &error);
     QVERIFY2(rec, qPrintable(error));
     QCOMPARE(rec->url, m_url);
+    QCOMPARE(rec->segments.size(), 1);
+    QCOMPARE(rec->segments.at(0).end, SseRecording::End::Clean);
+    {
+        Response r = stream();
+        QCOMPARE(rec->segments.at(0).stream(), recordedStream(&r));
+    }
     const QList<SseRecordedItem> items = parseRecordedItems(*rec);
     QList<SseRecordedItem> recordedEvents;
     bool comment = false, retry = false;
@@ -183,11 +198,12 @@ void tst_SseCatRecord::recordWriteErrorEndsTheRun()
     QCOMPARE(server.requestCount(), 1);
 }
 
-QUrl tst_SseCatRecord::startReplay(QProcess *server, const QStringList &extra)
+QUrl tst_SseCatRecord::startReplay(QProcess *server, const QStringList &extra, const QString &file)
 {
     server->setProcessChannelMode(QProcess::ForwardedErrorChannel);
     server->start(QStringLiteral(DEMO_SERVER_PATH),
-                  QStringList {u"--quiet"_s, u"--replay"_s, m_recording} + extra);
+                  QStringList {u"--quiet"_s, u"--replay"_s, file.isEmpty() ? m_recording : file}
+                          + extra);
     if (!server->waitForStarted(Timeout))
         return {};
     QDeadlineTimer deadline(Timeout);
@@ -207,6 +223,194 @@ void tst_SseCatRecord::replayPrintsTheSameLines()
     SseCat cat({url.toString()});
     VERIFY_EXIT(cat, 0);
     QCOMPARE(cat.out, m_original);
+    replay.kill();
+    replay.waitForFinished(5000);
+}
+
+namespace {
+// A stream as some production servers write it: a BOM, CRLF and lone CR line endings, fields in
+// odd orders, unknown fields, comments, a UTF-8 character split over writes, and a first
+// response cut in the middle of an event; the reconnect (Last-Event-ID 2) gets the rest, which
+// ends cleanly; the next reconnect a 204.
+const QByteArrayList HostileFirst {
+        "\xEF\xBB\xBF: hostile\r\nretry: 100\r\n\r\n",
+        "id: 1\r\nfoo: bar\r\ndata: one\r\n\r\n",
+        "data: t",
+        "wo\rid: 2\r\r",
+        "event: x\ndata: \xE2\x82",
+        "\xAC\nunknown\n\n",
+        "id: 2\n: comment as sent\n",
+        "id: 3\ndata: cut in the mid",
+};
+const QByteArrayList HostileSecond {
+        "data: after the cut\r\n\r\n",
+        "id: 4\ndata: four\ndata:\n\n",
+        ":\n",
+};
+
+Response hostileResponse(const SseTestServer::Request &request)
+{
+    const QByteArray lastId = request.header("Last-Event-ID");
+    if (lastId == "4")
+        return Response::status(204);
+    const QByteArrayList &writes = lastId.isEmpty() ? HostileFirst : HostileSecond;
+    Response r = stream();
+    for (const QByteArray &w : writes)
+        r.send(w).pause(25); // (a timer of the server's: mostly one read per write)
+    return lastId.isEmpty() ? r.abort() : r.close();
+}
+} // namespace
+
+// What a user does with a captured stream: record it with ssecat, replay it with
+// sse-demo-server, and get the same output. The recording holds each response's bytes as sent,
+// byte for byte, and how it ended; the replay ends the first response as it broke, so that
+// ssecat reconnects and resumes as it did.
+void tst_SseCatRecord::hostileStreamRoundTrip()
+{
+    QVERIFY(m_dir.isValid());
+    const QString path = m_dir.filePath(u"hostile.sserec"_s);
+    Server server;
+    QVERIFY(server.listen());
+    server.setHandler(hostileResponse); // (not a queue: Qt may re-send a cut request itself)
+    SseCat original({u"--record"_s, path, server.url().toString()});
+    VERIFY_EXIT(original, 0);
+    m_hostileRecording = path;
+    QList<Event> events;
+    PARSE_EVENTS(original, events);
+    QCOMPARE(events.size(), 5); // one, two, €, after the cut, four
+    QCOMPARE(events.at(2).data, u"€"_s);
+    QCOMPARE(events.at(2).type, u"x"_s);
+    QCOMPARE(events.at(3).id, u"2"_s);
+
+    QString error;
+    const std::optional<SseRecording> rec = SseRecording::read(path, &error);
+    QVERIFY2(rec, qPrintable(error));
+    QCOMPARE(rec->version, 2);
+    QCOMPARE(rec->segments.size(), 2); // the 204 opened no stream
+    QCOMPARE(rec->segments.at(0).stream(), HostileFirst.join());
+    QCOMPARE(rec->segments.at(1).stream(), HostileSecond.join());
+    if (rec->segments.at(0).end == SseRecording::End::Clean)
+        qInfo("Qt 6.4 ended the cut chunked body cleanly (see tst_sseclient_stream)");
+    else
+        QCOMPARE(rec->segments.at(0).end, SseRecording::End::Error);
+    QCOMPARE(rec->segments.at(1).end, SseRecording::End::Clean);
+    for (const SseRecording::Segment &segment : rec->segments) {
+        for (const SseRecording::Chunk &chunk : segment.chunks)
+            QVERIFY(!chunk.bytes.isEmpty());
+    }
+    // The arrival times: the reconnect came after the cut.
+    QVERIFY(rec->segments.at(1).chunks.first().timeMs >= rec->segments.at(0).endMs);
+
+    QProcess replay;
+    const QUrl url = startReplay(&replay, {u"--speed"_s, u"5"_s}, path);
+    QVERIFY(url.isValid());
+    SseCat again({url.toString()});
+    VERIFY_EXIT(again, 0);
+    QCOMPARE(again.out, original.out);
+    // The replay broke the first response as the recording says, and ended the second: the
+    // same reasons to reconnect ("The stream broke: …, retrying" / "the stream ended, …").
+    const auto reasons = [](const SseCat &cat) {
+        QList<QByteArray> lines;
+        for (const QByteArray &line : cat.errLines()) {
+            if (line.startsWith("ssecat: "))
+                lines.append(line.left(line.indexOf(" in "))); // not the delay's jitter
+        }
+        return lines;
+    };
+    QCOMPARE(reasons(again), reasons(original));
+    QVERIFY2(reasons(again).size() == 2, again.describe().constData());
+    replay.kill();
+    replay.waitForFinished(5000);
+}
+
+void tst_SseCatRecord::replayServesRawBytes_data()
+{
+    QTest::addColumn<QString>("lastEventId");
+    QTest::addColumn<QByteArray>("body"); // of the first response
+    QTest::addColumn<bool>("cut"); // it ends as the recorded one broke
+
+    const QByteArray first = HostileFirst.join();
+    const QByteArray afterOne = "id: 1\r\nfoo: bar\r\ndata: one\r\n\r\n";
+    QTest::newRow("from the start") << QString() << first << true;
+    // After event 1 (its CRLF blank line whole), the retry: first; the rest of the response.
+    QTest::newRow("mid-response") << u"1"_s
+                                  << "retry: 100\n\n"
+                    + first.sliced(first.indexOf(afterOne) + afterOne.size())
+                                  << true;
+    // The response broke with 2 as the client's last event ID: the reconnect's response.
+    QTest::newRow("after the cut") << u"2"_s << "retry: 100\n\n" + HostileSecond.join() << false;
+}
+
+// What the replay sends, seen through the client's raw bytes: the recorded bytes, verbatim.
+void tst_SseCatRecord::replayServesRawBytes()
+{
+    QFETCH(QString, lastEventId);
+    QFETCH(QByteArray, body);
+    QFETCH(bool, cut);
+    if (m_hostileRecording.isEmpty())
+        QSKIP("hostileStreamRoundTrip made no recording");
+    QProcess replay;
+    const QUrl url = startReplay(&replay, {u"--speed"_s, u"10"_s}, m_hostileRecording);
+    QVERIFY(url.isValid());
+    SseClient client(url);
+    client.setLastEventId(lastEventId);
+    client.setMaxRetries(0);
+    QByteArray raw;
+    QStringList ends;
+    QObject::connect(&client, &SseClient::rawDataReceived, &client,
+                     [&](const QByteArray &data) { raw += data; });
+    QObject::connect(&client, &SseClient::disconnected, &client, [&] { ends.append(u"end"_s); });
+    QObject::connect(&client, &SseClient::errorOccurred, &client, [&] { ends.append(u"error"_s); });
+    QSignalSpy closed(&client, &SseClient::closed);
+    client.open();
+    QVERIFY(closed.wait(Timeout));
+    QCOMPARE(raw, body);
+    if (cut && ends == QStringList {u"end"_s})
+        qInfo("Qt 6.4 ended the cut chunked body cleanly (see tst_sseclient_stream)");
+    else
+        QCOMPARE(ends, (cut ? QStringList {u"end"_s, u"error"_s} : QStringList {u"end"_s}));
+    replay.kill();
+    replay.waitForFinished(5000);
+}
+
+void tst_SseCatRecord::replayVersion1_data()
+{
+    QTest::addColumn<QString>("lastEventId");
+    QTest::addColumn<QByteArray>("out");
+    const QByteArray a = R"({"type":"message","data":"a","id":"1"})"
+                         "\n";
+    const QByteArray b = R"({"type":"tick","data":"b\nc","id":"1"})"
+                         "\n";
+    const QByteArray d = R"({"type":"message","data":"d","id":"2"})"
+                         "\n";
+    QTest::newRow("from the start") << QString() << a + b + d;
+    QTest::newRow("after an ID that events without one carry") << u"1"_s << d;
+}
+
+// A version-1 recording (canonical chunks, one stream) still replays, and resumes.
+void tst_SseCatRecord::replayVersion1()
+{
+    QFETCH(QString, lastEventId);
+    QFETCH(QByteArray, out);
+    QVERIFY(m_dir.isValid());
+    const QString path = m_dir.filePath(u"v1.sserec"_s);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write("SSE-RECORDING 1\n{\"recorded\":\"2026-12-07T05:00:00.000Z\"}\n"
+               "0 14\nretry: 100\n:x\n\n"
+               "5 15\nid: 1\ndata: a\n\n\n"
+               "9 29\nevent: tick\ndata: b\ndata: c\n\n\n"
+               "12 15\nid: 2\ndata: d\n\n\n");
+    file.close();
+    QProcess replay;
+    const QUrl url = startReplay(&replay, {}, path);
+    QVERIFY(url.isValid());
+    QStringList args {url.toString()};
+    if (!lastEventId.isEmpty())
+        args = QStringList {u"--last-event-id"_s, lastEventId} + args;
+    SseCat cat(args);
+    VERIFY_EXIT(cat, 0);
+    QCOMPARE(cat.out, out);
     replay.kill();
     replay.waitForFinished(5000);
 }

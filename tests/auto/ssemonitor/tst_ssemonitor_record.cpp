@@ -4,7 +4,8 @@
 // (xdotool) on a private Xvfb display, against SseTestServer in this process. Nothing is
 // invoked inside the monitor; the test reads properties and files to see what happened.
 //   recordThroughDialog      Record…, the save dialog typed into, a stream, Stop recording: the
-//                            file holds the events, the comment and retry: at their times
+//                            file holds the stream's bytes as sent (CRLF, a BOM, an unknown
+//                            field) and its clean end, with the events at their times
 //   openRecordingOffline     Ctrl+O, the file picked in the open dialog: the table, the detail
 //                            pane, the search and the plot show the recording
 //   openBadRecording         a file that is not a recording: a clear message, nothing replaced
@@ -151,7 +152,8 @@ void tst_SseMonitorRecord::recordThroughDialog()
     // The stream: a comment, retry:, 30 events (types, multi-line data, one without an id:
     // field) in three bursts 300 ms apart; then the end, and 204 on the reconnect.
     Response r = Response::sse().chunked();
-    r.send(": recorded by the monitor\nretry: 300\n\n");
+    QByteArray sentBytes = "\xEF\xBB\xBF: recorded by the monitor\r\nretry: 300\r\nfoo\r\n\r\n";
+    r.send(sentBytes);
     m_sent.clear();
     for (int i = 1; i <= 30; ++i) {
         const QString type = i % 3 == 0 ? u"tick"_s : u"message"_s;
@@ -165,6 +167,7 @@ void tst_SseMonitorRecord::recordThroughDialog()
         for (const QString &line : data.split(u'\n'))
             bytes += "data: " + line.toUtf8() + '\n';
         r.send(bytes + '\n');
+        sentBytes += bytes + '\n';
         if (i % 10 == 0 && i < 30)
             r.pause(PauseMs);
     }
@@ -188,6 +191,11 @@ void tst_SseMonitorRecord::recordThroughDialog()
     const std::optional<SseRecording> recording = SseRecording::read(m_recordingPath, &error);
     QVERIFY2(recording, qPrintable(error));
     QCOMPARE(recording->url, m_server.url(u"/recorded"_s));
+    // The raw stream, byte for byte, and its clean end (the 204 opened no stream).
+    QCOMPARE(recording->version, 2);
+    QCOMPARE(recording->segments.size(), 1);
+    QCOMPARE(recording->segments.at(0).stream(), sentBytes);
+    QCOMPARE(recording->segments.at(0).end, SseRecording::End::Clean);
     QList<SseRecordedItem> recorded;
     bool comment = false, retry = false;
     for (const SseRecordedItem &item : parseRecordedItems(*recording)) {

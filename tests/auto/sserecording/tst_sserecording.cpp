@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// The recording format (examples/shared/RECORDING.md): what the writer writes reads back the same,
-// the canonical form of an event parses back to that event, and every kind of bad file is
-// refused with a message that says where and why.
+// The recording format (examples/shared/RECORDING.md): what the writer writes (raw bytes and the
+// ends of responses) reads back the same, a version-1 file still reads, the items of a recording
+// are parsed per response (a cut event dropped) with their byte offsets, and every kind of bad
+// file is refused with a message that says where and why.
 #include "sserecording.h"
 
 #include <QtSse/SseParser>
@@ -11,6 +12,8 @@
 
 using namespace Qt::StringLiterals;
 
+Q_DECLARE_METATYPE(SseRecording::Segment)
+
 class tst_SseRecording : public QObject
 {
     Q_OBJECT
@@ -19,9 +22,11 @@ private Q_SLOTS:
     void roundTrip();
     void readableWhileWritten();
     void userInfoNotStored();
-    void eventsRoundTrip_data();
-    void eventsRoundTrip();
+    void endsSplitSegments();
+    void readsVersion1();
     void itemsCarryTimes();
+    void itemsPerSegment_data();
+    void itemsPerSegment();
     void emptyRecording();
     void badFiles_data();
     void badFiles();
@@ -32,7 +37,18 @@ private:
 };
 
 namespace {
-const QByteArray Head = "SSE-RECORDING 1\n{\"recorded\":\"2026-12-07T05:00:00.000Z\"}\n";
+const QByteArray Head = "SSE-RECORDING 2\n{\"recorded\":\"2026-12-07T05:00:00.000Z\"}\n";
+const QByteArray Head1 = "SSE-RECORDING 1\n{\"recorded\":\"2026-12-07T05:00:00.000Z\"}\n";
+
+SseRecording::Segment segment(QList<SseRecording::Chunk> chunks,
+                              SseRecording::End end = SseRecording::End::Open)
+{
+    SseRecording::Segment s;
+    s.chunks = std::move(chunks);
+    s.end = end;
+    s.endMs = end == SseRecording::End::Open ? -1 : s.chunks.value(s.chunks.size() - 1).timeMs;
+    return s;
+}
 }
 
 void tst_SseRecording::roundTrip()
@@ -54,18 +70,22 @@ void tst_SseRecording::roundTrip()
     QString error;
     const std::optional<SseRecording> r = SseRecording::read(path, &error);
     QVERIFY2(r, qPrintable(error));
+    QCOMPARE(r->version, 2);
     QCOMPARE(r->url, QUrl(u"http://127.0.0.1:8080/stream?x=1"_s));
     QVERIFY(r->recorded.isValid());
     QCOMPARE(r->recorded.timeSpec(), Qt::UTC);
     QVERIFY(qAbs(r->recorded.secsTo(QDateTime::currentDateTimeUtc())) < 60);
-    QCOMPARE(r->chunks.size(), 3);
-    QCOMPARE(r->chunks.at(0).timeMs, 5);
-    QCOMPARE(r->chunks.at(0).bytes, all);
-    QCOMPARE(r->chunks.at(1).timeMs, 20);
-    QCOMPARE(r->chunks.at(1).bytes, "data: x\n\n");
-    QCOMPARE(r->chunks.at(2).timeMs, 20); // 10 came later than 20: never back
-    QCOMPARE(r->chunks.at(2).bytes, "\n\n\n");
-    QCOMPARE(r->stream(), all + "data: x\n\n\n\n\n");
+    QCOMPARE(r->segments.size(), 1);
+    const QList<SseRecording::Chunk> &chunks = r->segments.at(0).chunks;
+    QCOMPARE(chunks.size(), 3);
+    QCOMPARE(chunks.at(0).timeMs, 5);
+    QCOMPARE(chunks.at(0).bytes, all);
+    QCOMPARE(chunks.at(1).timeMs, 20);
+    QCOMPARE(chunks.at(1).bytes, "data: x\n\n");
+    QCOMPARE(chunks.at(2).timeMs, 20); // 10 came later than 20: never back
+    QCOMPARE(chunks.at(2).bytes, "\n\n\n");
+    QCOMPARE(r->segments.at(0).stream(), all + "data: x\n\n\n\n\n");
+    QCOMPARE(r->segments.at(0).end, SseRecording::End::Open); // the recording stopped
     QCOMPARE(r->durationMs(), 20);
 }
 
@@ -75,14 +95,16 @@ void tst_SseRecording::readableWhileWritten()
     const QString path = m_dir.filePath(u"live.sserec"_s);
     SseRecordingWriter writer;
     QVERIFY(writer.open(path, QUrl()));
-    QVERIFY(writer.appendEvent(SseEvent(u"tick"_s, u"1"_s, u"1"_s)));
+    QVERIFY(writer.appendBytes("id: 1\r\nevent: tick\r\ndata: 1\r\n\r\n"));
+    QVERIFY(writer.appendEnd(SseRecording::End::Error));
     QString error;
     const std::optional<SseRecording> r = SseRecording::read(path, &error);
     QVERIFY2(r, qPrintable(error));
-    QCOMPARE(r->chunks.size(), 1);
-    QCOMPARE(r->chunks.at(0).bytes, "id: 1\nevent: tick\ndata: 1\n\n");
+    QCOMPARE(r->segments.size(), 1);
+    QCOMPARE(r->segments.at(0).chunks.size(), 1);
+    QCOMPARE(r->segments.at(0).stream(), "id: 1\r\nevent: tick\r\ndata: 1\r\n\r\n");
+    QCOMPARE(r->segments.at(0).end, SseRecording::End::Error);
     QVERIFY(r->url.isEmpty());
-    QCOMPARE(writer.eventCount(), 1);
 }
 
 void tst_SseRecording::userInfoNotStored()
@@ -98,42 +120,47 @@ void tst_SseRecording::userInfoNotStored()
     QVERIFY(bytes.contains("http://127.0.0.1:1/stream"));
 }
 
-void tst_SseRecording::eventsRoundTrip_data()
+// Ends cut the chunks into segments, one per response; an end without bytes before it is a
+// response that sent none.
+void tst_SseRecording::endsSplitSegments()
 {
-    QTest::addColumn<QList<SseEvent>>("events");
-    QTest::newRow("plain") << QList<SseEvent> {SseEvent(u"message"_s, u"hello"_s)};
-    QTest::newRow("typed with id") << QList<SseEvent> {SseEvent(u"tick"_s, u"1"_s, u"7"_s)};
-    QTest::newRow("id persists") << QList<SseEvent> {SseEvent(u"message"_s, u"a"_s, u"1"_s),
-                                                     SseEvent(u"message"_s, u"b"_s, u"1"_s)};
-    QTest::newRow("id reset") << QList<SseEvent> {SseEvent(u"message"_s, u"a"_s, u"1"_s),
-                                                  SseEvent(u"message"_s, u"b"_s, QString())};
-    QTest::newRow("multi-line data")
-            << QList<SseEvent> {SseEvent(u"log"_s, u"line 1\nline 2\n\nline 4"_s, u"x"_s)};
-    QTest::newRow("empty data") << QList<SseEvent> {SseEvent(u"message"_s, QString())};
-    QTest::newRow("data that is one line feed")
-            << QList<SseEvent> {SseEvent(u"message"_s, u"\n"_s)};
-    QTest::newRow("leading spaces kept")
-            << QList<SseEvent> {SseEvent(u"message"_s, u"  two"_s, u" id with space"_s)};
-    QTest::newRow("colons and unicode")
-            << QList<SseEvent> {SseEvent(u"ü"_s, u"data: {\"a\":\"€😀\"}"_s, u"ü:1"_s)};
+    const QByteArray file = Head
+            + "3 9\ndata: a\n\n\n4 end error\n9 end clean\n12 4\ndata\n15 2\n: \n"
+            + "20 end clean\n25 3\n\r\n\r\n";
+    QString error;
+    const std::optional<SseRecording> r = SseRecording::parse(file, &error);
+    QVERIFY2(r, qPrintable(error));
+    QCOMPARE(r->segments.size(), 4);
+    QCOMPARE(r->segments.at(0).stream(), "data: a\n\n");
+    QCOMPARE(r->segments.at(0).end, SseRecording::End::Error);
+    QCOMPARE(r->segments.at(0).endMs, 4);
+    QVERIFY(r->segments.at(1).chunks.isEmpty());
+    QCOMPARE(r->segments.at(1).end, SseRecording::End::Clean);
+    QCOMPARE(r->segments.at(1).endMs, 9);
+    QCOMPARE(r->segments.at(2).stream(), "data: ");
+    QCOMPARE(r->segments.at(2).chunks.size(), 2);
+    QCOMPARE(r->segments.at(2).end, SseRecording::End::Clean);
+    QCOMPARE(r->segments.at(3).stream(), "\r\n\r");
+    QCOMPARE(r->segments.at(3).end, SseRecording::End::Open);
+    QCOMPARE(r->durationMs(), 25);
+    QCOMPARE(r->chunkCount(), 4);
 }
 
-// The canonical form of an event, parsed, is that event, and the last event ID goes on as it
-// does in a client.
-void tst_SseRecording::eventsRoundTrip()
+// Version 1 (canonical chunks, no ends) reads as one open segment.
+void tst_SseRecording::readsVersion1()
 {
-    QFETCH(QList<SseEvent>, events);
-    QString lastId;
-    QByteArray stream;
-    for (const SseEvent &e : std::as_const(events))
-        stream += SseRecordingWriter::encodeEvent(e, &lastId);
-    const QList<SseEvent> parsed = SseParser::parseAll(stream);
-    QCOMPARE(parsed.size(), events.size());
-    for (qsizetype i = 0; i < events.size(); ++i) {
-        QCOMPARE(parsed.at(i).type(), events.at(i).type());
-        QCOMPARE(parsed.at(i).data(), events.at(i).data());
-        QCOMPARE(parsed.at(i).lastEventId(), events.at(i).lastEventId());
-    }
+    QString error;
+    const std::optional<SseRecording> r = SseRecording::parse(
+            QByteArray(Head1 + "0 15\nid: 1\ndata: a\n\n\n5 9\ndata: b\n\n\n"), &error);
+    QVERIFY2(r, qPrintable(error));
+    QCOMPARE(r->version, 1);
+    QCOMPARE(r->segments.size(), 1);
+    QCOMPARE(r->segments.at(0).end, SseRecording::End::Open);
+    const QList<SseRecordedItem> items = parseRecordedItems(*r);
+    QCOMPARE(items.size(), 2);
+    QCOMPARE(items.at(1).event.data(), u"b"_s);
+    QCOMPARE(items.at(1).event.lastEventId(), u"1"_s);
+    QCOMPARE(items.at(1).timeMs, 5);
 }
 
 void tst_SseRecording::itemsCarryTimes()
@@ -141,8 +168,10 @@ void tst_SseRecording::itemsCarryTimes()
     SseRecording r;
     r.recorded = QDateTime::currentDateTimeUtc();
     // An event split over two chunks is completed by the second; a comment and retry: between.
-    r.chunks = {
-            {0, ": hi\nretry: 1500\n"}, {10, "id: 1\nda"}, {25, "ta: x\n\n"}, {40, "data: y\n\n"}};
+    r.segments = {segment({{0, ": hi\nretry: 1500\n"},
+                           {10, "id: 1\nda"},
+                           {25, "ta: x\n\n"},
+                           {40, "data: y\n\n"}})};
     const QList<SseRecordedItem> items = parseRecordedItems(r);
     QCOMPARE(items.size(), 4);
     QCOMPARE(items.at(0).kind, SseRecordedItem::Comment);
@@ -157,12 +186,74 @@ void tst_SseRecording::itemsCarryTimes()
     QCOMPARE(items.at(3).event.lastEventId(), u"1"_s); // persists
 }
 
+void tst_SseRecording::itemsPerSegment_data()
+{
+    QTest::addColumn<QList<SseRecording::Segment>>("segments");
+    QTest::addColumn<QStringList>("data"); // of the events, in order
+    QTest::addColumn<QStringList>("ids"); // their last event IDs
+    QTest::addColumn<QList<qsizetype>>("segmentOf");
+    QTest::addColumn<QList<qsizetype>>("endOffsets"); // after each event's blank line
+
+    using S = QList<SseRecording::Segment>;
+    using O = QList<qsizetype>;
+    const auto Error = SseRecording::End::Error;
+    const auto Clean = SseRecording::End::Clean;
+    QTest::newRow("LF") << S {segment({{0, "id: 1\ndata: a\n\n"}, {1, "data: b\n\n"}})}
+                        << QStringList {u"a"_s, u"b"_s} << QStringList {u"1"_s, u"1"_s} << O {0, 0}
+                        << O {15, 24};
+    QTest::newRow("CRLF split between chunks")
+            << S {segment({{0, "data: a\r\n\r"}, {1, "\ndata: b\r\n\r\n"}})}
+            << QStringList {u"a"_s, u"b"_s} << QStringList {QString(), QString()} << O {0, 0}
+            << O {11, 22};
+    QTest::newRow("lone CR, BOM") << S {segment({{0, "\xEF\xBB\xBFid: x\rdata: a\r\r"}})}
+                                  << QStringList {u"a"_s} << QStringList {u"x"_s} << O {0}
+                                  << O {18};
+    // The cut event of the first response is dropped, as a client drops it; the ID goes on.
+    QTest::newRow("cut, then the next response")
+            << S {segment({{0, "id: 1\ndata: a\n\nid: 2\ndata: cut"}}, Error),
+                  segment({{9, "data: b\n\n"}}, Clean)}
+            << QStringList {u"a"_s, u"b"_s} << QStringList {u"1"_s, u"1"_s} << O {0, 1}
+            << O {15, 9};
+    QTest::newRow("an empty response between")
+            << S {segment({{0, "id: 1\ndata: a\n\n"}}, Clean), segment({}, Clean),
+                  segment({{9, "data: b\n\n"}})}
+            << QStringList {u"a"_s, u"b"_s} << QStringList {u"1"_s, u"1"_s} << O {0, 2}
+            << O {15, 9};
+}
+
+// Each segment parsed as a response: where each event ends, in its segment's bytes.
+void tst_SseRecording::itemsPerSegment()
+{
+    QFETCH(QList<SseRecording::Segment>, segments);
+    QFETCH(QStringList, data);
+    QFETCH(QStringList, ids);
+    QFETCH(QList<qsizetype>, segmentOf);
+    QFETCH(QList<qsizetype>, endOffsets);
+    SseRecording r;
+    r.segments = segments;
+    QStringList gotData, gotIds;
+    QList<qsizetype> gotSegments, gotOffsets;
+    for (const SseRecordedItem &item : parseRecordedItems(r)) {
+        if (item.kind != SseRecordedItem::Event)
+            continue;
+        gotData.append(item.event.data());
+        gotIds.append(item.event.lastEventId());
+        gotSegments.append(item.segment);
+        gotOffsets.append(item.endOffset);
+    }
+    QCOMPARE(gotData, data);
+    QCOMPARE(gotIds, ids);
+    QCOMPARE(gotSegments, segmentOf);
+    QCOMPARE(gotOffsets, endOffsets);
+}
+
 void tst_SseRecording::emptyRecording()
 {
     QString error;
     const std::optional<SseRecording> r = SseRecording::parse(Head, &error);
     QVERIFY2(r, qPrintable(error));
-    QVERIFY(r->chunks.isEmpty());
+    QVERIFY(r->segments.isEmpty());
+    QCOMPARE(r->durationMs(), 0);
     QVERIFY(parseRecordedItems(*r).isEmpty());
 }
 
@@ -179,8 +270,11 @@ void tst_SseRecording::badFiles_data()
             << QByteArray("SSE-RECORDING 1") << u"not a QtSse recording"_s;
     QTest::newRow("bad version") << QByteArray("SSE-RECORDING one\n{}\n") << u"bad version"_s;
     QTest::newRow("wrong version")
-            << QByteArray("SSE-RECORDING 2\n{\"recorded\":\"2026-12-07T05:00:00Z\"}\n")
-            << u"version 2 is not supported (this program reads version 1)"_s;
+            << QByteArray("SSE-RECORDING 3\n{\"recorded\":\"2026-12-07T05:00:00Z\"}\n")
+            << u"version 3 is not supported (this program reads versions 1 to 2)"_s;
+    QTest::newRow("version 0") << QByteArray(
+            "SSE-RECORDING 0\n{\"recorded\":\"2026-12-07T05:00:00Z\"}\n")
+                               << u"version 0 is not supported"_s;
     QTest::newRow("no head") << QByteArray("SSE-RECORDING 1\n") << u"truncated: the head"_s;
     QTest::newRow("head not JSON") << QByteArray("SSE-RECORDING 1\n{oops\n") << u"bad head"_s;
     QTest::newRow("head an array") << QByteArray("SSE-RECORDING 1\n[]\n") << u"not a JSON object"_s;
@@ -200,6 +294,32 @@ void tst_SseRecording::badFiles_data()
             << Head + "0 3\nabc" << u"truncated: chunk 1 (at byte 56) misses the line feed"_s;
     QTest::newRow("truncated head line") << Head + "0 3\nabc\n12" << u"truncated: chunk 2"_s;
     QTest::newRow("wrong length") << Head + "0 2\nabc\n" << u"no line feed after its 2 bytes"_s;
+    // Version 1 has no ends; version 2 says what it expected.
+    QTest::newRow("v1: an end")
+            << Head1 + "0 1\na\n5 end clean\n"
+            << u"chunk 2 (at byte 62): expected \"<milliseconds> <length>\", got \"5 end clean\""_s;
+    QTest::newRow("v1: chunk head garbage")
+            << Head1 + "hello world\nxx\n"
+            << u"chunk 1 (at byte 56): expected \"<milliseconds> <length>\", got"_s;
+    QTest::newRow("v2: chunk head garbage")
+            << Head + "hello world\n"
+            << u"chunk 1 (at byte 56): expected \"<milliseconds> <length>\" or \"<milliseconds> "
+               u"end clean|error\", got \"hello world\""_s;
+    QTest::newRow("v2: unknown end")
+            << Head + "0 1\na\n5 end maybe\n"
+            << u"chunk 2 (at byte 62): unknown end \"maybe\" (expected clean or error)"_s;
+    QTest::newRow("v2: end without a kind") << Head
+                    + "5 end\n" << u"chunk 1 (at byte 56): expected \"<milliseconds> <length>\""_s;
+    QTest::newRow("v2: end without a time") << Head + "end clean\n"
+                                            << u"chunk 1 (at byte 56): expected"_s;
+    QTest::newRow("v2: end goes back")
+            << Head + "10 1\na\n5 end error\n"
+            << u"chunk 2 (at byte 63): time 5 ms goes back (the previous chunk is at 10 ms)"_s;
+    QTest::newRow("v2: chunk after an end goes back") << Head
+                    + "10 end clean\n7 1\na\n" << u"chunk 2 (at byte 69): time 7 ms goes back"_s;
+    QTest::newRow("v2: truncated end") << Head + "0 1\na\n5 end cl"
+                                       << u"truncated: chunk 2 (at byte 62) has no complete head"_s;
+    QTest::newRow("v2: end with a CR") << Head + "5 end clean\r\n" << u"unknown end"_s;
 }
 
 void tst_SseRecording::badFiles()
@@ -222,7 +342,8 @@ void tst_SseRecording::unwritableFile()
     SseRecordingWriter writer;
     QVERIFY(!writer.open(m_dir.filePath(u"no/such/dir/x.sserec"_s), QUrl()));
     QVERIFY2(writer.errorString().startsWith(u"cannot write "_s), qPrintable(writer.errorString()));
-    QVERIFY(!writer.appendEvent(SseEvent(u"message"_s, u"x"_s)));
+    QVERIFY(!writer.appendBytes("data: x\n\n"));
+    QVERIFY(!writer.appendEnd(SseRecording::End::Clean));
     QString error;
     QVERIFY(!SseRecording::read(m_dir.filePath(u"missing.sserec"_s), &error));
     QVERIFY2(error.startsWith(u"cannot read "_s), qPrintable(error));
