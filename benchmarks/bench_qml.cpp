@@ -344,7 +344,7 @@ int main(int argc, char **argv)
         }
         qmlFile = file.readAll();
     }
-    if (mode.endsWith(QLatin1String("-window")))
+    if (mode.contains(QLatin1String("-window")))
         return runWindow(mode, url, label, parser.value(secondsOption).toInt(), engine, qmlFile);
     return runQml(mode, url, label, engine, qmlFile);
 }

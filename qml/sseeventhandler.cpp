@@ -71,12 +71,25 @@ void SseEventHandler::setEnabled(bool enabled)
     Q_EMIT enabledChanged();
 }
 
+void SseEventHandler::connectNotify(const QMetaMethod &signal)
+{
+    if (signal == QMetaMethod::fromSignal(&SseEventHandler::dataReceived))
+        m_dataConnected = true;
+}
+
+void SseEventHandler::disconnectNotify(const QMetaMethod &signal)
+{
+    // (An invalid signal: disconnect() of everything.)
+    if (!signal.isValid() || signal == QMetaMethod::fromSignal(&SseEventHandler::dataReceived))
+        m_dataConnected =
+                isSignalConnected(QMetaMethod::fromSignal(&SseEventHandler::dataReceived));
+}
+
 void SseEventHandler::dispatch(const SseEvent &event)
 {
     if (!m_enabled)
         return;
-    static const QMetaMethod dataSignal = QMetaMethod::fromSignal(&SseEventHandler::dataReceived);
-    if (!isSignalConnected(dataSignal)) {
+    if (!m_dataConnected) {
         Q_EMIT eventReceived(event);
         return;
     }

@@ -37,9 +37,15 @@ Q_SIGNALS:
     void typeChanged();
     void enabledChanged();
 
+protected:
+    // Whether dataReceived is connected, kept here rather than asked per event.
+    void connectNotify(const QMetaMethod &signal) override;
+    void disconnectNotify(const QMetaMethod &signal) override;
+
 private:
     QString m_type = QStringLiteral("message");
     bool m_enabled = true;
+    bool m_dataConnected = false;
 };
 
 #endif // SSEEVENTHANDLER_H

@@ -45,6 +45,11 @@ void SseSource::dispatchToHandlers(const SseEvent &event, const bool &alive)
     // ones of this event are then those still listed with the event's type. A handler that
     // deletes the source, or gives it a new url, method or body (stale events), ends the
     // event's delivery.
+    if (m_dispatchTargets.size() == 1) { // the common case: nothing to revisit after it
+        if (!isStale())
+            m_dispatchTargets.first()->dispatch(event);
+        return;
+    }
     const quint64 generation = m_handlersGeneration;
     const QList<SseEventHandler *> targets = m_dispatchTargets;
     for (SseEventHandler *handler : targets) {
