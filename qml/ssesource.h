@@ -261,7 +261,8 @@ Q_SIGNALS:
 
 protected:
     // lastEventIdChanged is forwarded from the client only while something (a binding) listens:
-    // a connected lastEventIdChanged makes the client compare the ID after every event.
+    // a connected lastEventIdChanged makes the client compare the ID after every event. They
+    // also keep whether eventReceived is connected (forwardEvent()).
     void connectNotify(const QMetaMethod &signal) override;
     void disconnectNotify(const QMetaMethod &signal) override;
 
@@ -297,6 +298,7 @@ private:
     quint64 m_handlersGeneration = 1; // bumped by every change of the handlers or their types
     quint64 m_dispatchGeneration = 0; // the generation m_dispatchTargets was built for
     bool *m_alive = nullptr; // the running forwardEvent()'s flag, cleared by the destructor
+    bool m_eventReceivedConnected = false; // kept by connectNotify(), not asked per event
     QMetaObject::Connection m_lastEventIdForward;
     QMetaObject::Connection m_rawDataForward;
     QList<SseEvent> m_batch; // this read's events (batchedDelivery)
