@@ -279,7 +279,7 @@ int runWindow(const QString &mode, const QUrl &url, const QString &label, int se
                 : double(frames[std::min(frames.size() - 1, std::size_t(p / 100 * frames.size()))])
                         / 1e6;
     };
-    std::printf("%-14s %8.1f %%cpu %7.1f fps %7.2f %7.2f ms  %9lld events (%.0f/s)\n",
+    std::printf("%-34s %8.1f %%cpu %7.1f fps %7.2f %7.2f ms  %9lld events (%.0f/s)\n",
                 qPrintable(label), cpu / wall * 100, double(frames.size()) / wall, pct(50), pct(99),
                 static_cast<long long>(events), double(events) / wall);
     return events > 0 ? 0 : 1;

@@ -13,7 +13,7 @@
 # 2. A window under Xvfb fed at 100,000 events/s (bench_latency --serve: 100 events written
 #    every 1 ms): a Text bound to eventCount, then a ListView on SseEventModel with qml/README.md's
 #    delegate (NativeRendering text) and with Text's default (distance fields); the process's CPU
-#    (% of one core), frames per second and frame intervals.
+#    (% of one core), frames per second and frame intervals, RUNS times, then the median CPU.
 # --compare REV also builds the library and QML module at git revision REV (in a detached
 # worktree under the build directory, with this tree's bench_qml) and runs the same rows with
 # it, labelled "REV:", for a before/after table from one run. Builds Release in QTSSE_BENCH_BUILD_DIR
@@ -150,11 +150,26 @@ xvfb_pid=$!
 paced_pid=$!
 for _ in $(seq 50); do grep -q '^port' "$tmp/paced" 2>/dev/null && break; sleep 0.1; done
 paced="http://127.0.0.1:$(awk '/^port/ {print $2}' "$tmp/paced")/w?n=100000000&interval_us=1000&batch=100"
-for variant in "${variants[@]}"; do
-    dir=${variant%%:*} prefix=${variant#*:}
-    for mode in label-window model-window model-window-qtrendering; do
-        DISPLAY=$display QT_QPA_PLATFORM=xcb "$dir/benchmarks/bench_qml" "$mode" "$paced" \
-            --import "$dir/qml" --seconds "$seconds" --label "$prefix$mode" 2>"$tmp/err" \
-            || { echo "bench-qml: $prefix$mode failed" >&2; cat "$tmp/err" >&2; exit 1; }
+# The window's CPU varies from run to run more than the throughput does (Xvfb, llvmpipe's
+# threads): RUNS runs, alternating, every row printed, then the median CPU of each.
+declare -A window_cpu
+window_rows=()
+for _ in $(seq "$runs"); do
+    for variant in "${variants[@]}"; do
+        dir=${variant%%:*} prefix=${variant#*:}
+        for mode in label-window model-window model-window-qtrendering; do
+            row="$prefix$mode"
+            line=$(DISPLAY=$display QT_QPA_PLATFORM=xcb "$dir/benchmarks/bench_qml" "$mode" \
+                "$paced" --import "$dir/qml" --seconds "$seconds" --label "$row" 2>"$tmp/err") \
+                || { echo "bench-qml: $row failed" >&2; cat "$tmp/err" >&2; exit 1; }
+            echo "$line"
+            read -r _ c _ <<<"$line"
+            window_cpu[$row]+="$c "
+            [[ " ${window_rows[*]} " == *" $row "* ]] || window_rows+=("$row")
+        done
     done
+done
+echo "median %cpu of $runs runs:"
+for row in "${window_rows[@]}"; do
+    printf '%-34s %6.1f %%cpu\n' "$row" "$(tr ' ' '\n' <<<"${window_cpu[$row]}" | grep . | median)"
 done
