@@ -209,7 +209,7 @@ Q_SIGNALS:
     void eventReceived(const SseEvent &event);
     void eventsReceived(const QList<SseEvent> &events); // see batchedDelivery
     // The same batch as three lists of strings, each event's at one index: no sseEvent made
-    // per element in JavaScript (2x the events/s of eventsReceived in bench_qml). Built only
+    // per element in JavaScript (1.6x the events/s of eventsReceived in bench_qml). Built only
     // while connected.
     void batchReceived(const QStringList &types, const QStringList &data,
                        const QStringList &lastEventIds);

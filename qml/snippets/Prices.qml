@@ -39,6 +39,7 @@ Item {
             required property date receiveTime
             required property sseEvent event
             text: Qt.formatTime(receiveTime) + " " + type + ": " + event.data
+            renderType: Text.NativeRendering // rows redrawn every frame: see the README
         }
     }
 
