@@ -33,7 +33,27 @@ ColumnLayout {
         if (row < 0 || row >= list.count)
             return
         list.currentIndex = row
-        table.eventSelected(table.model.get(row))
+        table.selectedEvent = table.model.get(row)
+        table.selectionShown = true
+        table.eventSelected(table.selectedEvent)
+    }
+    // The highlight stays on the selected event, not on a row number: rows come and go at
+    // capacity and with a filter. A filtered-out (or dropped) event has no row highlighted;
+    // the detail pane keeps it, and it is highlighted again once a filter change shows it.
+    property var selectedEvent: null
+    property bool selectionShown: false
+    function findSelection() { // after a filter change: wherever it is now, if anywhere
+        if (!table.selectedEvent)
+            return
+        // The view applies model changes once per frame: first these, which may move its
+        // current item (a removed current item passes to the row after it), then ours.
+        list.forceLayout()
+        list.currentIndex = table.model.rowOf(table.selectedEvent, list.currentIndex)
+        table.selectionShown = list.currentIndex >= 0
+    }
+    function followSelection() { // after rows went or changed: only while it is shown
+        if (table.selectionShown)
+            table.findSelection()
     }
 
     spacing: 4
@@ -155,9 +175,17 @@ ColumnLayout {
         ScrollBar.vertical: ScrollBar { id: scrollBar; policy: ScrollBar.AlwaysOn }
 
         // At capacity the count stays the same: rows are dropped at the top as others arrive.
+        // After the view's own update (callLater), the highlight is put back on the selected
+        // event if the change moved it.
         Connections {
             target: table.model
             function onRowsAppended() { if (table.autoScroll) scrollTimer.start() }
+            function onRowsRemoved() { Qt.callLater(table.followSelection) }
+            function onDataChanged() { Qt.callLater(table.followSelection) }
+            function onModelReset() { Qt.callLater(table.findSelection) }
+            function onLayoutChanged() { Qt.callLater(table.findSelection) }
+            function onSearchTextChanged() { Qt.callLater(table.findSelection) }
+            function onTypeChanged() { Qt.callLater(table.findSelection) }
         }
         // The user scrolled (drag, flick, wheel or scroll bar): follow again only at the end.
         onContentYChanged: if (moving || scrollBar.pressed) table.following = atYEnd

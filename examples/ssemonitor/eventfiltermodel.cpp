@@ -169,6 +169,29 @@ int EventFilterModel::sourceRow(int row) const
     return mapToSource(index(row, 0)).row();
 }
 
+int EventFilterModel::rowOf(const QVariantMap &event, int hint) const
+{
+    if (event.isEmpty())
+        return -1;
+    const QDateTime time = event.value(QStringLiteral("receiveTime")).toDateTime();
+    const QString id = event.value(QStringLiteral("id")).toString();
+    const QString type = event.value(QStringLiteral("type")).toString();
+    const QString data = event.value(QStringLiteral("data")).toString();
+    const auto matches = [&](int row) {
+        const QModelIndex idx = index(row, 0);
+        return idx.data(m_timeRole).toDateTime() == time && idx.data(m_idRole).toString() == id
+                && idx.data(m_typeRole).toString() == type
+                && idx.data(m_dataRole).toString() == data;
+    };
+    if (hint >= 0 && hint < rowCount() && matches(hint))
+        return hint;
+    for (int row = rowCount() - 1; row >= 0; --row) {
+        if (matches(row))
+            return row;
+    }
+    return -1;
+}
+
 int EventFilterModel::lastRowOfType(const QString &type) const
 {
     for (int row = rowCount() - 1; row >= 0; --row) {

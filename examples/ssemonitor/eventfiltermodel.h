@@ -51,6 +51,10 @@ public:
     Q_INVOKABLE QVariantMap get(int row) const;
     Q_INVOKABLE int sourceRow(int row) const;
     Q_INVOKABLE int lastRowOfType(const QString &type) const; // -1 if none
+    // The row that shows event (a get() snapshot: the same receive time, type, id and data),
+    // trying hint first; -1 when the filter hides it or it is no longer captured. The table's
+    // highlight follows the selected event with it when rows come, go or are filtered.
+    Q_INVOKABLE int rowOf(const QVariantMap &event, int hint = -1) const;
 
 Q_SIGNALS:
     void sourceChanged();

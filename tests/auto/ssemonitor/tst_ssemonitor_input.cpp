@@ -9,6 +9,8 @@
 //   exportThroughDialog         Ctrl+S, the file dialog typed into, the file written
 //   buttonFollowsState          Connect / Disconnect / Retry now, the error, one event count
 //   passwordMasked              user:****@ on screen, no password in the stored history
+//   selectionLeavesWithItsEvent  at capacity, the highlight stays on the clicked event, and
+//                               leaves the table when that event is dropped (not to another)
 // Screenshots: ${CMAKE_BINARY_DIR}/ssemonitor-input-*.png.
 #include "monitorapp.h"
 #include "quickwindowdriver.h"
@@ -55,6 +57,7 @@ private Q_SLOTS:
     void exportThroughDialog();
     void buttonFollowsState();
     void passwordMasked();
+    void selectionLeavesWithItsEvent();
     void cleanupTestCase();
 
 private:
@@ -363,6 +366,39 @@ void tst_SseMonitorInput::passwordMasked()
                               masked.toString(), Timeout);
     file.seek(0);
     QVERIFY(!file.readAll().contains("hunter2"));
+}
+
+void tst_SseMonitorInput::selectionLeavesWithItsEvent()
+{
+    // The stream of passwordMasked goes on (30 events/s); keep 40 of them, typed into the box.
+    QVERIFY(retype(u"capacityBox"_s, u"40"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(find(u"eventModel"_s)->property("capacity").toInt(), 40, Timeout);
+    auto *list = item(u"eventList"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(list->property("count").toInt(), 40, Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(list->property("atYEnd").toBool(), Timeout);
+
+    // A click on one of the newest rows (rows move up as others arrive: whichever was hit is
+    // the one the detail pane shows).
+    QQuickItem *row = visibleRow(u"eventList"_s, 0.9);
+    QVERIFY2(row, "no row there");
+    const QString before = text(u"detailId"_s);
+    QVERIFY(XInput::click(centre(row)));
+    QTRY_VERIFY_WITH_TIMEOUT(text(u"detailId"_s) != before, Timeout);
+    const QString clicked = text(u"detailId"_s);
+    QObject *filtered = find(u"filterModel"_s);
+    const auto highlightedId = [&] {
+        QVariantMap event;
+        QMetaObject::invokeMethod(filtered, "get", Q_RETURN_ARG(QVariantMap, event),
+                                  Q_ARG(int, list->property("currentIndex").toInt()));
+        return event.value(u"id"_s).toString();
+    };
+    // Rows dropped above it: the highlight moves up with it.
+    QTRY_COMPARE_WITH_TIMEOUT(highlightedId(), clicked, Timeout);
+    // It is dropped in turn (40 more events): no row is highlighted then, rather than the one
+    // that took its place; the detail pane keeps it.
+    QTRY_COMPARE_WITH_TIMEOUT(list->property("currentIndex").toInt(), -1, Timeout);
+    QCOMPARE(text(u"detailId"_s), clicked);
+    QVERIFY(list->property("count").toInt() == 40);
 }
 
 void tst_SseMonitorInput::cleanupTestCase()

@@ -262,9 +262,25 @@ void tst_SseMonitorRecord::openRecordingOffline()
     QVERIFY(XInput::key(u"ctrl+f"_s));
     QVERIFY(XInput::type(u"second line"_s));
     QTRY_COMPARE_WITH_TIMEOUT(filtered->property("count").toInt(), 7, Timeout);
+    // The highlight stays on the clicked event, not on its row number: on no row while the
+    // search hides it (the detail pane keeps it), on it again once the search is cleared.
+    QObject *list = find(u"eventList"_s);
+    const QString clickedId = m_sent.at(index).lastEventId();
+    const auto highlightedId = [&] {
+        QVariantMap row;
+        QMetaObject::invokeMethod(filtered, "get", Q_RETURN_ARG(QVariantMap, row),
+                                  Q_ARG(int, list->property("currentIndex").toInt()));
+        return row.value(u"id"_s).toString();
+    };
+    if (m_sent.at(index).data().contains(u"second line"_s))
+        QTRY_COMPARE_WITH_TIMEOUT(highlightedId(), clickedId, Timeout);
+    else
+        QTRY_COMPARE_WITH_TIMEOUT(list->property("currentIndex").toInt(), -1, Timeout);
+    QCOMPARE(text(u"detailId"_s), clickedId);
     screenshot(u"recording-offline"_s);
     QVERIFY(XInput::key(u"Escape"_s)); // clears the search
     QTRY_COMPARE_WITH_TIMEOUT(filtered->property("count").toInt(), 30, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(list->property("currentIndex").toInt(), index, Timeout);
 }
 
 void tst_SseMonitorRecord::openBadRecording()
