@@ -175,18 +175,20 @@ ColumnLayout {
         ScrollBar.vertical: ScrollBar { id: scrollBar; policy: ScrollBar.AlwaysOn }
 
         // At capacity the count stays the same: rows are dropped at the top as others arrive.
-        // After the view's own update (callLater), the highlight is put back on the selected
-        // event if the change moved it.
+        // In the next turn (the timers: Qt 6.4's qmllint flags Qt.callLater), the highlight is
+        // put back on the selected event if the change moved it.
         Connections {
             target: table.model
             function onRowsAppended() { if (table.autoScroll) scrollTimer.start() }
-            function onRowsRemoved() { Qt.callLater(table.followSelection) }
-            function onDataChanged() { Qt.callLater(table.followSelection) }
-            function onModelReset() { Qt.callLater(table.findSelection) }
-            function onLayoutChanged() { Qt.callLater(table.findSelection) }
-            function onSearchTextChanged() { Qt.callLater(table.findSelection) }
-            function onTypeChanged() { Qt.callLater(table.findSelection) }
+            function onRowsRemoved() { followTimer.start() }
+            function onDataChanged() { followTimer.start() }
+            function onModelReset() { findTimer.start() }
+            function onLayoutChanged() { findTimer.start() }
+            function onSearchTextChanged() { findTimer.start() }
+            function onTypeChanged() { findTimer.start() }
         }
+        Timer { id: followTimer; interval: 0; onTriggered: table.followSelection() }
+        Timer { id: findTimer; interval: 0; onTriggered: table.findSelection() }
         // The user scrolled (drag, flick, wheel or scroll bar): follow again only at the end.
         onContentYChanged: if (moving || scrollBar.pressed) table.following = atYEnd
         onMovementEnded: table.following = atYEnd
