@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "sseeventhandler.h"
+#include "ssesource.h"
 
 #include <QtCore/qmetaobject.h>
 #include <QtCore/qpointer.h>
@@ -21,9 +22,12 @@
     \endqml
 
     \c type defaults to "message", the type of events without an \c event: field. Handlers of
-    an event run after SseSource.eventReceived, in the order of SseSource::handlers. A change
-    of \c type or of the handlers list made by a handler holds for the handlers after it.
-    Setting \c enabled to false mutes the handler without taking it out of the list.
+    an event run after SseSource.eventReceived, in the order of SseSource::handlers. A handler
+    taken out of the list, destroyed or given another \c type by a handler before it does not
+    get the event being delivered; one added or given the event's type gets the next event.
+    After SseSource::close(), \c{active = false} or SseSource::reconnectNow() in a handler, the
+    event goes to no further handler. Setting \c enabled to false mutes the handler without
+    taking it out of the list.
 */
 
 /*!
@@ -55,11 +59,19 @@
 
 SseEventHandler::SseEventHandler(QObject *parent) : QObject(parent) { }
 
+SseEventHandler::~SseEventHandler()
+{
+    for (SseSource *source : std::as_const(m_sources))
+        source->handlerDestroyed(this);
+}
+
 void SseEventHandler::setType(const QString &type)
 {
     if (m_type == type)
         return;
     m_type = type;
+    for (SseSource *source : std::as_const(m_sources))
+        source->handlersChanged();
     Q_EMIT typeChanged();
 }
 

@@ -4,9 +4,14 @@
 
 #include <QtSse/sseevent.h>
 
+#include <QtCore/qlist.h>
 #include <QtCore/qobject.h>
 #include <QtCore/qstring.h>
 #include <QtQml/qqmlregistration.h>
+
+#include <atomic>
+
+class SseSource;
 
 // A listener for one event type, declared inside an SseSource:
 //     SseSource { SseEventHandler { type: "price"; onEventReceived: (event) => ... } }
@@ -21,6 +26,7 @@ class SseEventHandler : public QObject
 
 public:
     explicit SseEventHandler(QObject *parent = nullptr);
+    ~SseEventHandler() override;
 
     QString type() const { return m_type; }
     void setType(const QString &type);
@@ -45,7 +51,11 @@ protected:
 private:
     QString m_type = QStringLiteral("message");
     bool m_enabled = true;
-    bool m_dataConnected = false;
+    std::atomic<bool> m_dataConnected = false; // atomic: connectNotify() may run in any thread
+    // The sources listing this handler, told directly of a type change and of the destruction
+    // (not through signals, which an application could disconnect or block).
+    friend class SseSource;
+    QList<SseSource *> m_sources;
 };
 
 #endif // SSEEVENTHANDLER_H

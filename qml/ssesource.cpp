@@ -458,6 +458,8 @@ SseSource::~SseSource()
 {
     if (m_alive)
         *m_alive = false; // an event being delivered stops here
+    for (SseEventHandler *handler : std::as_const(m_handlers))
+        handler->m_sources.removeAll(this);
 }
 
 void SseSource::componentComplete()
@@ -675,7 +677,7 @@ void SseSource::forwardEvent(const SseEvent &event)
     // that a handler costs no more than a handler on the source (bench_qml qml-handler).
     if (m_eventReceivedConnected)
         Q_EMIT eventReceived(event);
-    if (alive)
+    if (alive && isDelivering())
         dispatchToHandlers(event, alive);
     if (alive)
         m_alive = outer;

@@ -16,6 +16,8 @@
 #include <QtQml/qqmlparserstatus.h>
 #include <QtQml/qqmlregistration.h>
 
+#include <atomic>
+
 // The QML face of SseClient (modelled on qtwebsockets' QML WebSocket: active, url, status).
 class SseSource : public QObject, public QQmlParserStatus
 {
@@ -275,9 +277,14 @@ private:
     void forwardEvent(const SseEvent &event);
     void dispatchToHandlers(const SseEvent &event, const bool &alive);
     void handlersChanged() { ++m_handlersGeneration; } // the dispatch cache is stale
+    friend class SseEventHandler; // tells its sources of a new type and of its destruction
+    void handlerDestroyed(SseEventHandler *handler);
     void flushBatch(); // after each read (the client's countersChanged())
     // An event from a stream that a new url, method or body is about to replace: not delivered.
     bool isStale() const { return m_restartPending && m_newStream; }
+    // Whether the event being delivered still goes to the next handler: not once a slot closed
+    // the stream (close(), active false, reconnectNow()) or made it stale.
+    bool isDelivering() const { return !isStale() && m_client->state() == SseClient::Open; }
 
     static void appendHandler(QQmlListProperty<SseEventHandler> *list, SseEventHandler *handler);
     static qsizetype handlerCount(QQmlListProperty<SseEventHandler> *list);
@@ -298,7 +305,9 @@ private:
     quint64 m_handlersGeneration = 1; // bumped by every change of the handlers or their types
     quint64 m_dispatchGeneration = 0; // the generation m_dispatchTargets was built for
     bool *m_alive = nullptr; // the running forwardEvent()'s flag, cleared by the destructor
-    bool m_eventReceivedConnected = false; // kept by connectNotify(), not asked per event
+    // Kept by connectNotify(), not asked per event (atomic: a connection may be made in
+    // another thread).
+    std::atomic<bool> m_eventReceivedConnected = false;
     QMetaObject::Connection m_lastEventIdForward;
     QMetaObject::Connection m_rawDataForward;
     QList<SseEvent> m_batch; // this read's events (batchedDelivery)

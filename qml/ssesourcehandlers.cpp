@@ -9,21 +9,21 @@
 void SseSource::attach(SseEventHandler *handler)
 {
     handlersChanged();
-    if (m_handlers.count(handler) > 1)
-        return; // listed twice: connected (and dispatched to) once
-    connect(handler, &SseEventHandler::typeChanged, this, &SseSource::handlersChanged);
-    connect(handler, &QObject::destroyed, this, [this, handler] {
-        m_handlers.removeAll(handler);
-        handlersChanged();
-    });
+    if (!handler->m_sources.contains(this))
+        handler->m_sources.append(this); // listed twice: dispatched to once all the same
 }
 
 void SseSource::detach(SseEventHandler *handler)
 {
     handlersChanged();
-    if (!handler || m_handlers.contains(handler))
-        return; // still listed
-    disconnect(handler, nullptr, this, nullptr);
+    if (handler && !m_handlers.contains(handler))
+        handler->m_sources.removeAll(this);
+}
+
+void SseSource::handlerDestroyed(SseEventHandler *handler)
+{
+    m_handlers.removeAll(handler);
+    handlersChanged();
 }
 
 void SseSource::dispatchToHandlers(const SseEvent &event, const bool &alive)
@@ -41,12 +41,13 @@ void SseSource::dispatchToHandlers(const SseEvent &event, const bool &alive)
     }
     if (m_dispatchTargets.isEmpty())
         return;
-    // A handler may change the handlers (destroy one, retype one, clear the list): the later
-    // ones of this event are then those still listed with the event's type. A handler that
-    // deletes the source, or gives it a new url, method or body (stale events), ends the
-    // event's delivery.
+    // A handler may change the handlers (destroy one, retype one, clear the list): of the
+    // later ones, this event still goes to those listed with its type (handlers added or
+    // retyped to it get the next event). A handler that deletes the source, closes or
+    // reconnects the stream, or gives the source a new url, method or body, ends the event's
+    // delivery.
     if (m_dispatchTargets.size() == 1) { // the common case: nothing to revisit after it
-        if (!isStale())
+        if (isDelivering())
             m_dispatchTargets.first()->dispatch(event);
         return;
     }
@@ -58,7 +59,7 @@ void SseSource::dispatchToHandlers(const SseEvent &event, const bool &alive)
         if (m_handlersGeneration != generation
             && (!m_handlers.contains(handler) || handler->type() != event.type()))
             continue;
-        if (isStale())
+        if (!isDelivering())
             return;
         handler->dispatch(event);
     }

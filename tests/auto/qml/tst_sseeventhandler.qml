@@ -60,6 +60,39 @@ TestCase {
         }
     }
 
+    // Slots that end the stream while an event is being delivered.
+    Component {
+        id: closingComponent
+        SseSource {
+            id: closing
+            property var log: []
+            property string closeOn: ""
+            property bool reconnectInstead: false
+            reconnectionTime: 50
+            onEventReceived: (event) => {
+                log.push("source:" + event.data)
+                if (event.data === closeOn) {
+                    if (reconnectInstead)
+                        reconnectNow()
+                    else
+                        close()
+                }
+            }
+            SseEventHandler {
+                type: "price"
+                onEventReceived: (event) => {
+                    closing.log.push("first:" + event.data)
+                    if (event.data === "2")
+                        closing.active = false
+                }
+            }
+            SseEventHandler {
+                type: "price"
+                onEventReceived: (event) => closing.log.push("second:" + event.data)
+            }
+        }
+    }
+
     Component {
         id: handlerComponent
         SseEventHandler {}
@@ -156,6 +189,37 @@ TestCase {
         price.enabled = false
         nextBatch({ source: s, all: spy(s, "eventReceived") })
         compare(data.count, 3)
+    }
+
+    // After close(), active = false or reconnectNow() in a slot, the event goes no further:
+    // neither to the handlers of its type nor to the ones after the handler that did it.
+    function test_closeDuringDelivery_data() {
+        return [
+            { tag: "close() in the source's handler", closeOn: "1", reconnect: false,
+              log: ["source:1"] },
+            { tag: "reconnectNow() in the source's handler", closeOn: "1", reconnect: true,
+              log: ["source:1"] },
+            { tag: "active = false in a handler", closeOn: "", reconnect: false,
+              log: ["source:1", "first:1", "second:1", "source:2", "first:2"] },
+        ]
+    }
+
+    function test_closeDuringDelivery(data) {
+        server.enqueueEvents("event: price\ndata: 1\n\nevent: price\ndata: 2\n\n"
+                             + "event: price\ndata: 3\n\n", true)
+        if (data.reconnect)
+            server.enqueueSilent() // the reconnection waits: nothing more arrives
+        const s = createTemporaryObject(closingComponent, tc, { url: server.url("/close"),
+                                                                closeOn: data.closeOn,
+                                                                reconnectInstead: data.reconnect })
+        s.active = true
+        tryVerify(() => s.log.length > 0, timeout)
+        if (data.reconnect)
+            tryCompare(server, "requestCount", 2, timeout)
+        else
+            tryCompare(s, "state", SseSource.Closed, timeout)
+        wait(50) // nothing else is delivered (the rest of the stream is dropped by the client)
+        compare(s.log, data.log)
     }
 
     function test_typeChangeReregisters() {

@@ -21,6 +21,7 @@ class tst_SseSourceDelivery : public QObject
 private Q_SLOTS:
     void deleteDuringDelivery_data();
     void deleteDuringDelivery();
+    void handlerSignalsCutOff();
 };
 
 enum class Deletes {
@@ -116,6 +117,48 @@ void tst_SseSourceDelivery::deleteDuringDelivery()
         QCOMPARE(handlers.count(&handlers), 1); // the deleted one left the list
     }
     QCOMPARE(log, expected);
+}
+
+// The source learns of a handler's new type and of its destruction from the handler itself,
+// not through the handler's signals: disconnecting or blocking them changes nothing.
+void tst_SseSourceDelivery::handlerSignalsCutOff()
+{
+    SseTestServer server;
+    QVERIFY(server.listen());
+    server.enqueue(Response::sse()
+                           .send("event: price\ndata: 1\n\nevent: news\ndata: 2\n\n"
+                                 "event: price\ndata: 3\n\nevent: done\ndata: \n\n")
+                           .holdOpen());
+    SseSource source;
+    source.setUrl(server.url(u"/cut"_s));
+    QPointer<SseEventHandler> a = new SseEventHandler;
+    auto *b = new SseEventHandler(&source);
+    const auto cleanup = qScopeGuard([&] { delete a; });
+    a->setType(u"price"_s);
+    b->setType(u"price"_s);
+    QQmlListProperty<SseEventHandler> handlers = source.handlers();
+    handlers.append(&handlers, a);
+    handlers.append(&handlers, b);
+    a->disconnect(); // every connection of its signals, whoever made them
+    b->blockSignals(true);
+    b->setType(u"news"_s); // no typeChanged()
+    b->blockSignals(false);
+
+    QStringList log;
+    bool done = false;
+    QObject::connect(a, &SseEventHandler::eventReceived, a,
+                     [&](const SseEvent &event) { log << "a:"_L1 + event.data(); });
+    QObject::connect(b, &SseEventHandler::eventReceived, b, [&](const SseEvent &event) {
+        log << "b:"_L1 + event.data();
+        delete a; // its destroyed() reaches nobody: the source must not call it for "price 3"
+    });
+    QObject::connect(&source, &SseSource::eventReceived, &source,
+                     [&](const SseEvent &event) { done = done || event.type() == "done"_L1; });
+    source.setActive(true);
+    source.componentComplete();
+    QTRY_VERIFY_WITH_TIMEOUT(done, 15000);
+    QCOMPARE(log, (QStringList {u"a:1"_s, u"b:2"_s}));
+    QCOMPARE(handlers.count(&handlers), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_SseSourceDelivery)
