@@ -31,6 +31,10 @@ private Q_SLOTS:
     void replayResumesAfterLastEventId_data();
     void replayResumesAfterLastEventId();
     void replayUnknownIdIsRefused();
+    void replayFirstRequest_data();
+    void replayFirstRequest();
+    void replayEndsOnTime_data();
+    void replayEndsOnTime();
     void replaySpeed_data();
     void replaySpeed();
     void replayRefusesBadFiles_data();
@@ -44,6 +48,8 @@ private:
     // m_hostileRecording; its stdout in m_hostileOut, its reasons to reconnect in
     // m_hostileReasons.
     void recordHostile();
+    // A recording file of these bytes after a version-2 head; its path.
+    QString writeRecording(const QString &name, const QByteArray &chunks);
     // sse-demo-server --replay m_recording with extra arguments; the stream's URL.
     QUrl startReplay(QProcess *server, const QStringList &extra, const QString &file = {});
 
@@ -294,6 +300,16 @@ void tst_SseCatRecord::recordHostile()
     m_hostileReasons = reconnectReasons(original);
 }
 
+QString tst_SseCatRecord::writeRecording(const QString &name, const QByteArray &chunks)
+{
+    const QString path = m_dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return {};
+    file.write("SSE-RECORDING 2\n{\"recorded\":\"2026-12-07T05:00:00.000Z\"}\n" + chunks);
+    return path;
+}
+
 // What a user does with a captured stream: record it with ssecat, replay it with
 // sse-demo-server, and get the same output. The recording holds each response's bytes as sent,
 // byte for byte, and how it ended; the replay ends the first response as it broke, so that
@@ -471,6 +487,128 @@ void tst_SseCatRecord::replayUnknownIdIsRefused()
     QVERIFY2(cat.err.contains("HTTP 400") && cat.err.contains("is not in the recording"),
              cat.describe().constData());
     QVERIFY(cat.out.isEmpty());
+    replay.kill();
+    replay.waitForFinished(5000);
+}
+
+void tst_SseCatRecord::replayFirstRequest_data()
+{
+    QTest::addColumn<QByteArray>("chunks"); // of the recording, after its head
+    QTest::addColumn<QString>("lastEventId");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+
+    // Without an ID: the first response that holds an event, after the retry: sent before.
+    QTest::newRow("first response without an event")
+            << QByteArray("0 4\n: x\n\n1 end error\n2 15\nid: 1\ndata: a\n\n\n3 end clean\n")
+            << QString() << 200 << QByteArray("id: 1\ndata: a\n\n");
+    QTest::newRow("first response broke before its event")
+            << QByteArray("0 20\nretry: 100\n\nid: 1\nda\n1 end error\n"
+                          "2 15\nid: 1\ndata: a\n\n\n3 end clean\n")
+            << QString() << 200 << QByteArray("retry: 100\n\nid: 1\ndata: a\n\n");
+    QTest::newRow("first response holds one") << QByteArray("0 9\ndata: a\n\n\n1 end clean\n")
+                                              << QString() << 200 << QByteArray("data: a\n\n");
+    QTest::newRow("comments only") << QByteArray("0 4\n: x\n\n1 end clean\n2 4\n: y\n\n")
+                                   << QString() << 204 << QByteArray();
+    QTest::newRow("an empty response")
+            << QByteArray("5 end clean\n") << QString() << 204 << QByteArray();
+    QTest::newRow("empty recording") << QByteArray() << QString() << 204 << QByteArray();
+    // The retry: line of a resumed stream goes after a byte order mark that starts it, whether
+    // the mark came in one read or was split over two.
+    const QByteArray first = "0 27\nretry: 100\n\nid: 1\ndata: a\n\n\n1 end error\n";
+    QTest::newRow("BOM split over chunks")
+            << first + "2 2\n\xEF\xBB\n3 16\n\xBFid: 2\ndata: b\n\n\n4 end clean\n"
+            << u"1"_s << 200 << QByteArray("\xEF\xBB\xBFretry: 100\n\nid: 2\ndata: b\n\n");
+    QTest::newRow("BOM in one chunk")
+            << first + "2 18\n\xEF\xBB\xBFid: 2\ndata: b\n\n\n4 end clean\n"
+            << u"1"_s << 200 << QByteArray("\xEF\xBB\xBFretry: 100\n\nid: 2\ndata: b\n\n");
+    QTest::newRow("no BOM") << first + "2 15\nid: 2\ndata: b\n\n\n4 end clean\n"
+                            << u"1"_s << 200 << QByteArray("retry: 100\n\nid: 2\ndata: b\n\n");
+}
+
+// Where a request starts. Without an ID, the first response with an event: one before it that
+// holds none would be served again and again, as the client reconnects from it without an ID
+// too; 204 for a recording without an event.
+void tst_SseCatRecord::replayFirstRequest()
+{
+    QFETCH(QByteArray, chunks);
+    QFETCH(QString, lastEventId);
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    QVERIFY(m_dir.isValid());
+    const QString path = writeRecording(u"first.sserec"_s, chunks);
+    QVERIFY(!path.isEmpty());
+    QProcess replay;
+    const QUrl url = startReplay(&replay, {u"--speed"_s, u"10"_s}, path);
+    QVERIFY(url.isValid());
+    SseClient client(url);
+    client.setLastEventId(lastEventId);
+    client.setMaxRetries(0);
+    QByteArray raw;
+    QObject::connect(&client, &SseClient::rawDataReceived, &client,
+                     [&](const QByteArray &data) { raw += data; });
+    QSignalSpy closed(&client, &SseClient::closed);
+    client.open();
+    QVERIFY(closed.wait(Timeout));
+    QCOMPARE(client.httpStatus(), status);
+    QCOMPARE(raw, body);
+    replay.kill();
+    replay.waitForFinished(5000);
+}
+
+void tst_SseCatRecord::replayEndsOnTime_data()
+{
+    QTest::addColumn<QByteArray>("chunks"); // of the recording, after its head
+    QTest::addColumn<QString>("lastEventId");
+    QTest::addColumn<QString>("speed");
+    QTest::addColumn<int>("gapMs"); // from the last event to the end, as replayed
+
+    QTest::newRow("error, 800 ms after") << QByteArray("0 15\nid: 1\ndata: a\n\n\n800 end error\n")
+                                         << QString() << u"1"_s << 800;
+    QTest::newRow("clean, at twice the speed")
+            << QByteArray("0 15\nid: 1\ndata: a\n\n\n800 end clean\n") << QString() << u"2"_s
+            << 400;
+    QTest::newRow("closed") << QByteArray("0 15\nid: 1\ndata: a\n\n\n800 end closed\n") << QString()
+                            << u"1"_s << 800;
+    // Resumed after event 1 (at 100 ms): timed from it, the end 700 ms after event 2.
+    QTest::newRow("resumed") << QByteArray(
+            "100 15\nid: 1\ndata: a\n\n\n200 15\nid: 2\ndata: b\n\n\n"
+            "900 end error\n")
+                             << u"1"_s << u"1"_s << 700;
+}
+
+// A response ends at its recorded end's time (divided by the speed), not right after its last
+// bytes: a stream that broke 45 s after its last event breaks 45 s after it again. The lower
+// bound leaves a loaded machine half of the gap; no tight upper bound.
+void tst_SseCatRecord::replayEndsOnTime()
+{
+    QFETCH(QByteArray, chunks);
+    QFETCH(QString, lastEventId);
+    QFETCH(QString, speed);
+    QFETCH(int, gapMs);
+    QVERIFY(m_dir.isValid());
+    const QString path = writeRecording(u"end.sserec"_s, chunks);
+    QVERIFY(!path.isEmpty());
+    QProcess replay;
+    const QUrl url = startReplay(&replay, {u"--speed"_s, speed}, path);
+    QVERIFY(url.isValid());
+    SseClient client(url);
+    client.setLastEventId(lastEventId);
+    client.setMaxRetries(0);
+    QElapsedTimer sinceEvent;
+    qint64 gap = -1;
+    QObject::connect(&client, &SseClient::eventReceived, &client,
+                     [&](const SseEvent &) { sinceEvent.start(); });
+    QObject::connect(&client, &SseClient::disconnected, &client, [&] {
+        if (sinceEvent.isValid())
+            gap = sinceEvent.elapsed();
+    });
+    QSignalSpy closed(&client, &SseClient::closed);
+    client.open();
+    QVERIFY(closed.wait(Timeout));
+    QVERIFY2(gap >= gapMs / 2 && gap < gapMs + 10000,
+             qPrintable(u"the response ended %1 ms after the last event, expected %2 ms"_s.arg(gap)
+                                .arg(gapMs)));
     replay.kill();
     replay.waitForFinished(5000);
 }
