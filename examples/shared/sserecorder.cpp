@@ -2,6 +2,7 @@
 #include "sserecorder.h"
 
 #include <QtCore/qmetaobject.h>
+#include <QtCore/qvariant.h>
 
 namespace {
 // Connects source's signal called name (whatever its arguments) to receiver's slot.
@@ -30,12 +31,14 @@ void SseRecorder::start(QObject *source, SseRecordingWriter *writer)
     m_source = source;
     m_writer = writer;
     m_pendingEndMs = -1;
+    m_inResponse = false;
+    takeMaxEventSize();
     connectByName(source, "rawDataReceived", this, "recordBytes(QByteArray)");
     connectByName(source, "disconnected", this, "recordDisconnect()");
     connectByName(source, "errorOccurred", this, "recordError()");
     connectByName(source, "stateChanged", this, "settle()");
-    connectByName(source, "opened", this, "settle()");
-    connectByName(source, "closed", this, "settle()");
+    connectByName(source, "opened", this, "recordOpened()");
+    connectByName(source, "closed", this, "recordClosed()");
 }
 
 bool SseRecorder::stop()
@@ -44,6 +47,7 @@ bool SseRecorder::stop()
     if (m_writer && m_writer->isOpen())
         ok = m_pendingEndMs < 0 || writeEnd(SseRecording::End::Clean);
     m_pendingEndMs = -1;
+    m_inResponse = false;
     if (m_source)
         disconnect(m_source, nullptr, this, nullptr);
     m_source = nullptr;
@@ -53,18 +57,51 @@ bool SseRecorder::stop()
 
 void SseRecorder::recordBytes(const QByteArray &data)
 {
+    settle();
+    // (settle() may have failed, and a slot of writeFailed() stopped the recording)
     if (!m_writer || !m_writer->isOpen())
         return;
-    settle();
+    m_inResponse = true;
     check(m_writer->appendBytes(data));
 }
 
 void SseRecorder::recordDisconnect()
 {
+    settle(); // (cannot be pending: a stream opened in between)
     if (!m_writer || !m_writer->isOpen())
         return;
-    settle(); // (cannot be pending: a stream opened in between)
+    m_inResponse = false;
     m_pendingEndMs = m_writer->elapsedMs();
+}
+
+void SseRecorder::recordOpened()
+{
+    settle();
+    endClosed(); // (an SseClient emits closed() first; this is for a source that would not)
+    takeMaxEventSize();
+    m_inResponse = m_writer != nullptr;
+}
+
+void SseRecorder::recordClosed()
+{
+    settle();
+    endClosed();
+}
+
+void SseRecorder::endClosed()
+{
+    if (!std::exchange(m_inResponse, false) || !m_writer || !m_writer->isOpen())
+        return;
+    check(m_writer->appendEnd(SseRecording::End::Closed));
+}
+
+void SseRecorder::takeMaxEventSize()
+{
+    if (!m_source || !m_writer)
+        return;
+    const QVariant size = m_source->property("maxEventSize");
+    if (size.isValid() && size.toLongLong() > 0)
+        m_writer->setMaxEventSize(size.toLongLong());
 }
 
 void SseRecorder::recordError()

@@ -10,7 +10,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 constexpr QByteArrayView Magic = "SSE-RECORDING ";
-constexpr qsizetype MaxHeadLine = 64 * 1024;
+constexpr qsizetype MaxHeadLine = SseRecording::MaxHeadBytes;
 
 // A line shown in an error message: at most 40 bytes, escaped.
 QString shown(QByteArrayView line)
@@ -129,9 +129,11 @@ std::optional<SseRecording> SseRecording::parse(QByteArrayView data, QString *er
         return fail(u"bad head (line 2): \"recorded\" is not an ISO 8601 time"_s);
     r.recorded = r.recorded.toUTC();
     r.url = QUrl(object.value(u"url"_s).toString());
+    r.maxEventSize = qMax<qint64>(0, object.value(u"maxEventSize"_s).toInteger());
     // The chunks: bytes, and (version 2) the ends of responses.
     const QString expected = r.version >= 2
-            ? u"expected \"<milliseconds> <length>\" or \"<milliseconds> end clean|error\""_s
+            ? u"expected \"<milliseconds> <length>\" or \"<milliseconds> end "
+              u"clean|error|closed\""_s
             : u"expected \"<milliseconds> <length>\""_s;
     qsizetype pos = start2 + end2 + 1;
     qsizetype number = 0;
@@ -167,14 +169,14 @@ std::optional<SseRecording> SseRecording::parse(QByteArrayView data, QString *er
                             .arg(previous));
         if (isEnd) {
             const QByteArrayView how = rest.sliced(4);
-            if (how != "clean" && how != "error")
-                return fail(u"chunk %1 (at byte %2): unknown end \"%3\" (expected clean or "
-                            u"error)"_s.arg(number)
+            if (how != "clean" && how != "error" && how != "closed")
+                return fail(u"chunk %1 (at byte %2): unknown end \"%3\" (expected clean, error "
+                            u"or closed)"_s.arg(number)
                                     .arg(pos)
                                     .arg(shown(how)));
             if (!open)
                 open = &r.segments.emplace_back(); // a response that ended without a byte
-            open->end = how == "clean" ? End::Clean : End::Error;
+            open->end = how == "clean" ? End::Clean : how == "error" ? End::Error : End::Closed;
             open->endMs = *time;
             open = nullptr;
             previous = *time;
@@ -222,8 +224,11 @@ QList<SseRecordedItem> parseRecordedItems(const SseRecording &recording, QString
     qsizetype segment = 0;
     qsizetype endOffset = 0; // in the segment, after the piece being fed
     SseParser parser;
-    // A recording is what a client kept: whatever its size, every event in it was accepted.
-    parser.setMaxEventSize(SseRecording::MaxChunkBytes);
+    // The recording client's limit: an event over it ended the response with an error (its
+    // bytes are in the recording, the event never reached the client). A head that does not
+    // say (version 1, whose writers stored accepted events only) takes any event a chunk holds.
+    parser.setMaxEventSize(recording.maxEventSize > 0 ? recording.maxEventSize
+                                                      : SseRecording::MaxChunkBytes);
     const auto add = [&](SseRecordedItem item) {
         item.timeMs = now;
         item.segment = segment;
@@ -290,6 +295,7 @@ bool SseRecordingWriter::open(const QString &path, const QUrl &url)
     m_error.clear();
     m_lastTime = 0;
     m_headWritten = false;
+    m_maxEventSize = 0;
     m_file.setFileName(path);
     if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate))
         return fail(u"cannot write %1: %2"_s.arg(path, m_file.errorString()));
@@ -307,16 +313,36 @@ bool SseRecordingWriter::setUrl(const QUrl &url)
     return true;
 }
 
+bool SseRecordingWriter::setMaxEventSize(qint64 bytes)
+{
+    if (m_headWritten)
+        return false;
+    m_maxEventSize = qMax<qint64>(0, bytes);
+    return true;
+}
+
 bool SseRecordingWriter::writeHead()
 {
     if (m_headWritten)
         return true;
     m_headWritten = true;
     QJsonObject head {{u"recorded"_s, m_recorded.toString(Qt::ISODateWithMs)}};
-    if (!m_url.isEmpty())
-        head.insert(u"url"_s, m_url.toString());
+    if (m_maxEventSize > 0)
+        head.insert(u"maxEventSize"_s, m_maxEventSize);
+    // A reader refuses a head of MaxHeadBytes or more: a URL that would make it that long (a
+    // huge query) is stored without its query and fragment, or, still too long, not at all.
+    QByteArray json;
+    for (const QUrl &url : {m_url, m_url.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment)}) {
+        if (!url.isEmpty())
+            head.insert(u"url"_s, url.toString());
+        json = QJsonDocument(head).toJson(QJsonDocument::Compact);
+        if (json.size() < MaxHeadLine)
+            break;
+        head.remove(u"url"_s);
+        json = QJsonDocument(head).toJson(QJsonDocument::Compact);
+    }
     return write(QByteArray(Magic.toByteArray() + QByteArray::number(SseRecording::Version) + '\n'
-                            + QJsonDocument(head).toJson(QJsonDocument::Compact) + '\n'));
+                            + json + '\n'));
 }
 
 bool SseRecordingWriter::write(QByteArrayView bytes)
@@ -364,8 +390,12 @@ bool SseRecordingWriter::appendEnd(qint64 timeMs, SseRecording::End how)
     if (!writeHead())
         return false;
     m_lastTime = qMax(m_lastTime, timeMs);
-    const QByteArray record = QByteArray::number(m_lastTime)
-            + (how == SseRecording::End::Clean ? " end clean\n" : " end error\n");
+    QByteArrayView kind = " end clean\n";
+    if (how == SseRecording::End::Error)
+        kind = " end error\n";
+    else if (how == SseRecording::End::Closed)
+        kind = " end closed\n";
+    const QByteArray record = QByteArray::number(m_lastTime) + kind;
     if (!write(record))
         return false;
     if (!m_file.flush())

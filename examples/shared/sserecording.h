@@ -27,10 +27,12 @@ struct SseRecording
     static constexpr int Version = 2; // the version this code writes
     static constexpr int OldestVersion = 1; // the oldest it reads
     static constexpr qint64 MaxChunkBytes = 64 * 1024 * 1024;
+    // A head line (line 2) longer than this is refused: the writer keeps under it.
+    static constexpr qsizetype MaxHeadBytes = 64 * 1024;
 
     // How a segment's response ended. Open: the recording stopped (or the file ended) while
-    // it was still open, or a version-1 file.
-    enum class End { Open, Clean, Error };
+    // it was still open, or a version-1 file. Closed: the client closed it (SseClient::close()).
+    enum class End { Open, Clean, Error, Closed };
 
     struct Chunk
     {
@@ -49,6 +51,9 @@ struct SseRecording
     int version = Version; // of the file read
     QDateTime recorded; // when the recording started (time 0), UTC
     QUrl url; // where the stream came from, without user info; may be empty
+    // The recording client's maxEventSize (an event over it was refused, not received); 0 if
+    // the head does not say (a version-1 file).
+    qint64 maxEventSize = 0;
     QList<Segment> segments; // in order; none in an empty recording
 
     qint64 durationMs() const; // the time of the last chunk or end
@@ -63,7 +68,9 @@ struct SseRecording
 // What a recording says once parsed (SseParser over each segment's bytes, reset between
 // segments as a client's parser is between responses, so an event cut off by an ended response
 // is dropped and the last event ID goes on), with the time of the chunk that completed each
-// item: the events (lastEventId as a client sees it), the comments and the retry: values.
+// item: the events (lastEventId as a client sees it), the comments and the retry: values. The
+// parser's maxEventSize is the recording's (an event its client refused is not one), or, if
+// the head does not say, MaxChunkBytes.
 struct SseRecordedItem
 {
     enum Kind { Event, Comment, Retry };
@@ -98,8 +105,11 @@ public:
 
     // Creates (or truncates) the file; url's user info is not stored.
     bool open(const QString &path, const QUrl &url);
-    // The stream's URL, if nothing has been written yet (false otherwise).
+    // The stream's URL, if nothing has been written yet (false otherwise). A URL too long for
+    // the head (MaxHeadBytes) is stored without its query and fragment, or not at all.
     bool setUrl(const QUrl &url);
+    // The recording client's maxEventSize (> 0), if nothing has been written yet.
+    bool setMaxEventSize(qint64 bytes);
     bool isOpen() const { return m_file.isOpen(); }
     QString fileName() const { return m_file.fileName(); }
     QString errorString() const { return m_error; }
@@ -109,7 +119,7 @@ public:
     // error (errorString() says it; the recording then stops).
     bool appendBytes(QByteArrayView bytes);
     bool appendBytes(qint64 timeMs, QByteArrayView bytes);
-    // The response whose bytes were appended ended now (or at timeMs): Clean or Error.
+    // The response whose bytes were appended ended now (or at timeMs): Clean, Error or Closed.
     bool appendEnd(SseRecording::End how);
     bool appendEnd(qint64 timeMs, SseRecording::End how);
 
@@ -124,6 +134,7 @@ private:
     QElapsedTimer m_clock;
     QString m_error;
     QUrl m_url;
+    qint64 m_maxEventSize = 0;
     QDateTime m_recorded;
     bool m_headWritten = false;
     qint64 m_lastTime = 0;

@@ -51,6 +51,47 @@ QByteArray Replay::retryBefore(qsizetype item) const
     return {};
 }
 
+qsizetype Replay::firstItemOf(qsizetype segment) const
+{
+    qsizetype first = 0;
+    while (first < m_items.size() && m_items.at(first).segment < segment)
+        ++first;
+    return first;
+}
+
+bool Replay::holdsEvent(qsizetype segment) const
+{
+    for (qsizetype i = firstItemOf(segment); i < m_items.size(); ++i) {
+        if (m_items.at(i).segment != segment)
+            break;
+        if (m_items.at(i).kind == SseRecordedItem::Event)
+            return true;
+    }
+    return false;
+}
+
+void Replay::insertAtStart(QList<Piece> *pieces, const QByteArray &text, bool streamStart)
+{
+    static constexpr QByteArrayView Bom = "\xEF\xBB\xBF";
+    qsizetype matched = 0; // of the BOM, so far
+    for (Piece &piece : *pieces) {
+        if (!streamStart)
+            break; // the same bytes later in a stream are not a BOM
+        const qsizetype n = qMin(piece.bytes.size(), Bom.size() - matched);
+        if (QByteArrayView(piece.bytes).first(n) != Bom.sliced(matched, n))
+            break; // no BOM
+        matched += n;
+        if (matched == Bom.size()) {
+            piece.bytes.insert(n, text);
+            return;
+        }
+    }
+    if (pieces->isEmpty())
+        pieces->append({0, text});
+    else
+        pieces->first().bytes.prepend(text);
+}
+
 QByteArray Replay::serve(QTcpSocket *socket, const HttpRequest &request) const
 {
     static const HttpHeaders Cors = {{"Access-Control-Allow-Origin", "*"}};
@@ -58,23 +99,36 @@ QByteArray Replay::serve(QTcpSocket *socket, const HttpRequest &request) const
     if (lastId.isEmpty())
         lastId = request.query.queryItemValue(QStringLiteral("lastEventId")).toUtf8();
     QList<Piece> pieces;
-    qsizetype segment = 0;
+    qsizetype segment = -1;
+    qint64 since = 0; // the recorded time that is time 0 of the response
     QByteArray outcome;
+    QByteArray retry; // the retry: line that comes first
+    bool streamStart = true; // the pieces start a segment
     if (lastId.isEmpty()) {
-        if (!m_recording.segments.isEmpty())
-            pieces = segmentFrom(0, 0, 0);
-        outcome = "200 replay from the start";
+        // The first segment that holds an event. The ones before it (a response that broke
+        // before its first event, or sent comments only) would be served again and again: the
+        // client reconnects without an ID from them too, and cannot be told from a new client.
+        for (qsizetype s = 0; s < m_recording.segments.size() && segment < 0; ++s) {
+            if (holdsEvent(s))
+                segment = s;
+        }
+        if (segment < 0) {
+            sendHttpResponse(socket, 204, {}, {}, Cors);
+            return "204 the recording holds no event";
+        }
+        if (segment == 0) {
+            outcome = "200 replay from the start";
+        } else {
+            since = m_recording.segments.at(segment).chunks.first().timeMs;
+            retry = retryBefore(firstItemOf(segment));
+            outcome = "200 replay from response " + QByteArray::number(segment + 1)
+                    + ", the first with an event";
+        }
+        pieces = segmentFrom(segment, 0, since);
     } else {
         const QString id = QString::fromUtf8(lastId);
         // The segment that follows one whose client ended with this ID (and has an event: an
         // empty response would be served again and again), as the recorded client got it.
-        const auto holdsEvent = [this](qsizetype index) {
-            for (const SseRecordedItem &item : m_items) {
-                if (item.segment == index && item.kind == SseRecordedItem::Event)
-                    return true;
-            }
-            return false;
-        };
         qsizetype nextSegment = -1;
         for (qsizetype s = 0; s + 1 < m_recording.segments.size() && nextSegment < 0; ++s) {
             if (m_lastEventIds.at(s) == id && holdsEvent(s + 1))
@@ -106,44 +160,42 @@ QByteArray Replay::serve(QTcpSocket *socket, const HttpRequest &request) const
             if (m_items.at(next).segment != m_items.at(found).segment)
                 nextSegment = m_items.at(next).segment;
         }
-        QByteArray retry;
         if (nextSegment < 0) {
             const SseRecordedItem &from = m_items.at(found);
             segment = from.segment;
+            since = from.timeMs;
+            streamStart = false;
             retry = retryBefore(found + 1);
-            pieces = segmentFrom(segment, from.endOffset, from.timeMs);
+            pieces = segmentFrom(segment, from.endOffset, since);
             outcome = "200 replay after " + lastId;
         } else {
             segment = nextSegment;
-            qsizetype first = 0; // the segment's first item: the retry: values before it
-            while (first < m_items.size() && m_items.at(first).segment < segment)
-                ++first;
-            retry = retryBefore(first);
-            const QList<SseRecording::Chunk> &chunks = m_recording.segments.at(segment).chunks;
-            pieces = segmentFrom(segment, 0, chunks.first().timeMs);
+            since = m_recording.segments.at(segment).chunks.first().timeMs;
+            retry = retryBefore(firstItemOf(segment));
+            pieces = segmentFrom(segment, 0, since);
             outcome = "200 replay after " + lastId + ", from response "
                     + QByteArray::number(segment + 1);
         }
-        if (!retry.isEmpty() && pieces.isEmpty()) {
-            pieces.append({0, retry});
-        } else if (!retry.isEmpty()) {
-            // First, but after a byte order mark that starts the stream.
-            QByteArray &head = pieces.first().bytes;
-            head.insert(head.startsWith("\xEF\xBB\xBF") ? 3 : 0, retry);
-        }
     }
-    const bool cut = !m_recording.segments.isEmpty()
-            && m_recording.segments.at(segment).end == SseRecording::End::Error;
+    if (!retry.isEmpty())
+        insertAtStart(&pieces, retry, streamStart);
+    const SseRecording::Segment &served = m_recording.segments.at(segment);
+    const bool cut = served.end == SseRecording::End::Error;
+    const auto scaled = [this](qint64 ms) { return qint64(std::llround(double(ms) / m_speed)); };
     QList<ReplayStream::Piece> scheduled;
     scheduled.reserve(pieces.size());
     for (const Piece &piece : std::as_const(pieces))
-        scheduled.append({qint64(std::llround(double(piece.timeMs) / m_speed)), piece.bytes});
-    (new ReplayStream(socket, std::move(scheduled), cut))->start();
+        scheduled.append({scaled(piece.timeMs), piece.bytes});
+    // The response ends when the recorded one did (an open segment: after its last chunk).
+    const qint64 endMs = served.end == SseRecording::End::Open
+            ? -1
+            : scaled(qMax<qint64>(0, served.endMs - since));
+    (new ReplayStream(socket, std::move(scheduled), endMs, cut))->start();
     return outcome;
 }
 
-ReplayStream::ReplayStream(QTcpSocket *socket, QList<Piece> pieces, bool cut)
-    : QObject(socket), m_socket(socket), m_pieces(std::move(pieces)), m_cut(cut)
+ReplayStream::ReplayStream(QTcpSocket *socket, QList<Piece> pieces, qint64 endMs, bool cut)
+    : QObject(socket), m_socket(socket), m_pieces(std::move(pieces)), m_endMs(endMs), m_cut(cut)
 {
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
@@ -176,7 +228,7 @@ void ReplayStream::writeDue()
         const QByteArray &bytes = m_pieces.at(m_next++).bytes;
         out += QByteArray::number(bytes.size(), 16) + "\r\n" + bytes + "\r\n";
     }
-    if (m_next == m_pieces.size()) {
+    if (m_next == m_pieces.size() && m_endMs <= now) {
         // The end of the recorded response: a clean end of the body, or, for one that broke,
         // none (the client sees the connection drop in the middle of the body).
         m_socket->write(m_cut ? out : out + "0\r\n\r\n");
@@ -185,5 +237,6 @@ void ReplayStream::writeDue()
     }
     if (!out.isEmpty())
         m_socket->write(out);
-    m_timer.start(int(qMin<qint64>(m_pieces.at(m_next).dueMs - now, 24 * 3600 * 1000)));
+    const qint64 due = m_next < m_pieces.size() ? m_pieces.at(m_next).dueMs : m_endMs;
+    m_timer.start(int(qMin<qint64>(due - now, 24 * 3600 * 1000)));
 }

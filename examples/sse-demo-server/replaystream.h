@@ -22,18 +22,21 @@ struct HttpRequest;
 // served as a live stream, loaded once and shared by every client.
 //
 // The recorded bytes are served verbatim, each chunk at its recorded time divided by the speed,
-// one segment (one recorded response) per request, ending as the recorded response ended: a
-// clean end of the chunked body, or (an error end) the connection dropped without one, so that
-// the client reconnects as it did. A first request (no Last-Event-ID, nor ?lastEventId=) gets
-// the first segment. A request with Last-Event-ID K continues as the recorded client did: if a
-// recorded response ended with K as the client's last event ID and the next one holds an
+// one segment (one recorded response) per request, ending as and when the recorded response
+// ended: a clean end of the chunked body (also for a response the client closed), or (an error
+// end) the connection dropped without one, so that the client reconnects as it did. A first
+// request (no Last-Event-ID, nor ?lastEventId=) gets the first segment that holds an event
+// (earlier ones would be served again and again: a client reconnects from them without an ID
+// too); 204 if none does. A request with Last-Event-ID K continues as the recorded client did:
+// if a recorded response ended with K as the client's last event ID and the next one holds an
 // event, that next response (the first such). Otherwise it resumes after the last event whose
 // last event ID is K (events without an id: field carry the one before them, and a client that
 // has them sends it too), found by SseParser over each segment: the rest of that segment from
 // the byte after the event's blank line, or, when the rest holds no complete event, the next
-// segment that holds one, from its start. Before either, the last retry: value sent before. After the recording's last event there is nothing to
-// resume: 204, which tells an EventSource to stop. An ID the recording does not hold is a 400
-// with a JSON error body.
+// segment that holds one, from its start. Before either, the last retry: value sent before
+// (after a byte order mark that starts a segment). After the recording's last event there is
+// nothing to resume: 204, which tells an EventSource to stop. An ID the recording does not
+// hold is a 400 with a JSON error body.
 class Replay
 {
 public:
@@ -57,6 +60,11 @@ private:
     QList<Piece> segmentFrom(qsizetype segment, qsizetype offset, qint64 since) const;
     // The retry: line a client resuming before item (or at the start of segment) must get.
     QByteArray retryBefore(qsizetype item) const;
+    qsizetype firstItemOf(qsizetype segment) const; // in m_items (its size if none)
+    bool holdsEvent(qsizetype segment) const;
+    // Text first in the stream that pieces make; if streamStart, after a byte order mark that
+    // starts it, also one split over pieces.
+    static void insertAtStart(QList<Piece> *pieces, const QByteArray &text, bool streamStart);
 
     SseRecording m_recording;
     QList<SseRecordedItem> m_items;
@@ -75,8 +83,9 @@ public:
         qint64 dueMs; // after the start, speed applied
         QByteArray bytes;
     };
-    // cut: end by dropping the connection (no final chunk), as a response that broke.
-    ReplayStream(QTcpSocket *socket, QList<Piece> pieces, bool cut);
+    // endMs: when the response ends (after the start, speed applied; not before the last
+    // piece); cut: by dropping the connection (no final chunk), as a response that broke.
+    ReplayStream(QTcpSocket *socket, QList<Piece> pieces, qint64 endMs, bool cut);
     void start();
 
 private:
@@ -85,6 +94,7 @@ private:
     QTcpSocket *m_socket;
     QList<Piece> m_pieces;
     qsizetype m_next = 0;
+    qint64 m_endMs = -1;
     bool m_cut = false;
     QTimer m_timer;
     QElapsedTimer m_clock;

@@ -31,6 +31,10 @@ private Q_SLOTS:
     void replayResumesAfterLastEventId_data();
     void replayResumesAfterLastEventId();
     void replayUnknownIdIsRefused();
+    void replayFirstRequest_data();
+    void replayFirstRequest();
+    void replayEndsOnTime_data();
+    void replayEndsOnTime();
     void replaySpeed_data();
     void replaySpeed();
     void replayRefusesBadFiles_data();
@@ -40,6 +44,12 @@ private:
     // A stream of 20 events with ids, a comment, retry: 100 and three pauses of 300 ms, recorded
     // by ssecat into m_recording; its stdout in m_original.
     void record();
+    // The hostile stream (a response cut mid-event, then the rest), recorded by ssecat into
+    // m_hostileRecording; its stdout in m_hostileOut, its reasons to reconnect in
+    // m_hostileReasons.
+    void recordHostile();
+    // A recording file of these bytes after a version-2 head; its path.
+    QString writeRecording(const QString &name, const QByteArray &chunks);
     // sse-demo-server --replay m_recording with extra arguments; the stream's URL.
     QUrl startReplay(QProcess *server, const QStringList &extra, const QString &file = {});
 
@@ -47,7 +57,9 @@ private:
     QString m_recording;
     QByteArray m_original;
     QUrl m_url; // of the recorded stream
-    QString m_hostileRecording; // made by hostileStreamRoundTrip()
+    QString m_hostileRecording;
+    QByteArray m_hostileOut;
+    QList<QByteArray> m_hostileReasons;
 };
 
 namespace {
@@ -259,14 +271,23 @@ Response hostileResponse(const SseTestServer::Request &request)
         r.send(w).pause(25); // (a timer of the server's: mostly one read per write)
     return lastId.isEmpty() ? r.abort() : r.close();
 }
+
+// ssecat's reasons to reconnect ("The stream broke: …, retrying" / "the stream ended, …").
+QList<QByteArray> reconnectReasons(const SseCat &cat)
+{
+    QList<QByteArray> lines;
+    for (const QByteArray &line : cat.errLines()) {
+        if (line.startsWith("ssecat: "))
+            lines.append(line.left(line.indexOf(" in "))); // not the delay's jitter
+    }
+    return lines;
+}
 } // namespace
 
-// What a user does with a captured stream: record it with ssecat, replay it with
-// sse-demo-server, and get the same output. The recording holds each response's bytes as sent,
-// byte for byte, and how it ended; the replay ends the first response as it broke, so that
-// ssecat reconnects and resumes as it did.
-void tst_SseCatRecord::hostileStreamRoundTrip()
+void tst_SseCatRecord::recordHostile()
 {
+    if (!m_hostileRecording.isEmpty())
+        return;
     QVERIFY(m_dir.isValid());
     const QString path = m_dir.filePath(u"hostile.sserec"_s);
     Server server;
@@ -275,8 +296,31 @@ void tst_SseCatRecord::hostileStreamRoundTrip()
     SseCat original({u"--record"_s, path, server.url().toString()});
     VERIFY_EXIT(original, 0);
     m_hostileRecording = path;
+    m_hostileOut = original.out;
+    m_hostileReasons = reconnectReasons(original);
+}
+
+QString tst_SseCatRecord::writeRecording(const QString &name, const QByteArray &chunks)
+{
+    const QString path = m_dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return {};
+    file.write("SSE-RECORDING 2\n{\"recorded\":\"2026-12-07T05:00:00.000Z\"}\n" + chunks);
+    return path;
+}
+
+// What a user does with a captured stream: record it with ssecat, replay it with
+// sse-demo-server, and get the same output. The recording holds each response's bytes as sent,
+// byte for byte, and how it ended; the replay ends the first response as it broke, so that
+// ssecat reconnects and resumes as it did.
+void tst_SseCatRecord::hostileStreamRoundTrip()
+{
+    recordHostile();
+    const QString path = m_hostileRecording;
     QList<Event> events;
-    PARSE_EVENTS(original, events);
+    QByteArray why;
+    QVERIFY2(parseEvents(m_hostileOut, &events, &why), why.constData());
     QCOMPARE(events.size(), 5); // one, two, €, after the cut, four
     QCOMPARE(events.at(2).data, u"€"_s);
     QCOMPARE(events.at(2).type, u"x"_s);
@@ -286,6 +330,7 @@ void tst_SseCatRecord::hostileStreamRoundTrip()
     const std::optional<SseRecording> rec = SseRecording::read(path, &error);
     QVERIFY2(rec, qPrintable(error));
     QCOMPARE(rec->version, 2);
+    QCOMPARE(rec->maxEventSize, 16 * 1024 * 1024); // SseClient's default
     QCOMPARE(rec->segments.size(), 2); // the 204 opened no stream
     QCOMPARE(rec->segments.at(0).stream(), HostileFirst.join());
     QCOMPARE(rec->segments.at(1).stream(), HostileSecond.join());
@@ -306,19 +351,11 @@ void tst_SseCatRecord::hostileStreamRoundTrip()
     QVERIFY(url.isValid());
     SseCat again({url.toString()});
     VERIFY_EXIT(again, 0);
-    QCOMPARE(again.out, original.out);
+    QCOMPARE(again.out, m_hostileOut);
     // The replay broke the first response as the recording says, and ended the second: the
-    // same reasons to reconnect ("The stream broke: …, retrying" / "the stream ended, …").
-    const auto reasons = [](const SseCat &cat) {
-        QList<QByteArray> lines;
-        for (const QByteArray &line : cat.errLines()) {
-            if (line.startsWith("ssecat: "))
-                lines.append(line.left(line.indexOf(" in "))); // not the delay's jitter
-        }
-        return lines;
-    };
-    QCOMPARE(reasons(again), reasons(original));
-    QVERIFY2(reasons(again).size() == 2, again.describe().constData());
+    // same reasons to reconnect.
+    QCOMPARE(reconnectReasons(again), m_hostileReasons);
+    QVERIFY2(reconnectReasons(again).size() == 2, again.describe().constData());
     replay.kill();
     replay.waitForFinished(5000);
 }
@@ -347,8 +384,7 @@ void tst_SseCatRecord::replayServesRawBytes()
     QFETCH(QString, lastEventId);
     QFETCH(QByteArray, body);
     QFETCH(bool, cut);
-    if (m_hostileRecording.isEmpty())
-        QSKIP("hostileStreamRoundTrip made no recording");
+    recordHostile();
     QProcess replay;
     const QUrl url = startReplay(&replay, {u"--speed"_s, u"10"_s}, m_hostileRecording);
     QVERIFY(url.isValid());
@@ -451,6 +487,128 @@ void tst_SseCatRecord::replayUnknownIdIsRefused()
     QVERIFY2(cat.err.contains("HTTP 400") && cat.err.contains("is not in the recording"),
              cat.describe().constData());
     QVERIFY(cat.out.isEmpty());
+    replay.kill();
+    replay.waitForFinished(5000);
+}
+
+void tst_SseCatRecord::replayFirstRequest_data()
+{
+    QTest::addColumn<QByteArray>("chunks"); // of the recording, after its head
+    QTest::addColumn<QString>("lastEventId");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+
+    // Without an ID: the first response that holds an event, after the retry: sent before.
+    QTest::newRow("first response without an event")
+            << QByteArray("0 4\n: x\n\n1 end error\n2 15\nid: 1\ndata: a\n\n\n3 end clean\n")
+            << QString() << 200 << QByteArray("id: 1\ndata: a\n\n");
+    QTest::newRow("first response broke before its event")
+            << QByteArray("0 20\nretry: 100\n\nid: 1\nda\n1 end error\n"
+                          "2 15\nid: 1\ndata: a\n\n\n3 end clean\n")
+            << QString() << 200 << QByteArray("retry: 100\n\nid: 1\ndata: a\n\n");
+    QTest::newRow("first response holds one") << QByteArray("0 9\ndata: a\n\n\n1 end clean\n")
+                                              << QString() << 200 << QByteArray("data: a\n\n");
+    QTest::newRow("comments only") << QByteArray("0 4\n: x\n\n1 end clean\n2 4\n: y\n\n")
+                                   << QString() << 204 << QByteArray();
+    QTest::newRow("an empty response")
+            << QByteArray("5 end clean\n") << QString() << 204 << QByteArray();
+    QTest::newRow("empty recording") << QByteArray() << QString() << 204 << QByteArray();
+    // The retry: line of a resumed stream goes after a byte order mark that starts it, whether
+    // the mark came in one read or was split over two.
+    const QByteArray first = "0 27\nretry: 100\n\nid: 1\ndata: a\n\n\n1 end error\n";
+    QTest::newRow("BOM split over chunks")
+            << first + "2 2\n\xEF\xBB\n3 16\n\xBFid: 2\ndata: b\n\n\n4 end clean\n"
+            << u"1"_s << 200 << QByteArray("\xEF\xBB\xBFretry: 100\n\nid: 2\ndata: b\n\n");
+    QTest::newRow("BOM in one chunk")
+            << first + "2 18\n\xEF\xBB\xBFid: 2\ndata: b\n\n\n4 end clean\n"
+            << u"1"_s << 200 << QByteArray("\xEF\xBB\xBFretry: 100\n\nid: 2\ndata: b\n\n");
+    QTest::newRow("no BOM") << first + "2 15\nid: 2\ndata: b\n\n\n4 end clean\n"
+                            << u"1"_s << 200 << QByteArray("retry: 100\n\nid: 2\ndata: b\n\n");
+}
+
+// Where a request starts. Without an ID, the first response with an event: one before it that
+// holds none would be served again and again, as the client reconnects from it without an ID
+// too; 204 for a recording without an event.
+void tst_SseCatRecord::replayFirstRequest()
+{
+    QFETCH(QByteArray, chunks);
+    QFETCH(QString, lastEventId);
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    QVERIFY(m_dir.isValid());
+    const QString path = writeRecording(u"first.sserec"_s, chunks);
+    QVERIFY(!path.isEmpty());
+    QProcess replay;
+    const QUrl url = startReplay(&replay, {u"--speed"_s, u"10"_s}, path);
+    QVERIFY(url.isValid());
+    SseClient client(url);
+    client.setLastEventId(lastEventId);
+    client.setMaxRetries(0);
+    QByteArray raw;
+    QObject::connect(&client, &SseClient::rawDataReceived, &client,
+                     [&](const QByteArray &data) { raw += data; });
+    QSignalSpy closed(&client, &SseClient::closed);
+    client.open();
+    QVERIFY(closed.wait(Timeout));
+    QCOMPARE(client.httpStatus(), status);
+    QCOMPARE(raw, body);
+    replay.kill();
+    replay.waitForFinished(5000);
+}
+
+void tst_SseCatRecord::replayEndsOnTime_data()
+{
+    QTest::addColumn<QByteArray>("chunks"); // of the recording, after its head
+    QTest::addColumn<QString>("lastEventId");
+    QTest::addColumn<QString>("speed");
+    QTest::addColumn<int>("gapMs"); // from the last event to the end, as replayed
+
+    QTest::newRow("error, 800 ms after") << QByteArray("0 15\nid: 1\ndata: a\n\n\n800 end error\n")
+                                         << QString() << u"1"_s << 800;
+    QTest::newRow("clean, at twice the speed")
+            << QByteArray("0 15\nid: 1\ndata: a\n\n\n800 end clean\n") << QString() << u"2"_s
+            << 400;
+    QTest::newRow("closed") << QByteArray("0 15\nid: 1\ndata: a\n\n\n800 end closed\n") << QString()
+                            << u"1"_s << 800;
+    // Resumed after event 1 (at 100 ms): timed from it, the end 700 ms after event 2.
+    QTest::newRow("resumed") << QByteArray(
+            "100 15\nid: 1\ndata: a\n\n\n200 15\nid: 2\ndata: b\n\n\n"
+            "900 end error\n")
+                             << u"1"_s << u"1"_s << 700;
+}
+
+// A response ends at its recorded end's time (divided by the speed), not right after its last
+// bytes: a stream that broke 45 s after its last event breaks 45 s after it again. The lower
+// bound leaves a loaded machine half of the gap; no tight upper bound.
+void tst_SseCatRecord::replayEndsOnTime()
+{
+    QFETCH(QByteArray, chunks);
+    QFETCH(QString, lastEventId);
+    QFETCH(QString, speed);
+    QFETCH(int, gapMs);
+    QVERIFY(m_dir.isValid());
+    const QString path = writeRecording(u"end.sserec"_s, chunks);
+    QVERIFY(!path.isEmpty());
+    QProcess replay;
+    const QUrl url = startReplay(&replay, {u"--speed"_s, speed}, path);
+    QVERIFY(url.isValid());
+    SseClient client(url);
+    client.setLastEventId(lastEventId);
+    client.setMaxRetries(0);
+    QElapsedTimer sinceEvent;
+    qint64 gap = -1;
+    QObject::connect(&client, &SseClient::eventReceived, &client,
+                     [&](const SseEvent &) { sinceEvent.start(); });
+    QObject::connect(&client, &SseClient::disconnected, &client, [&] {
+        if (sinceEvent.isValid())
+            gap = sinceEvent.elapsed();
+    });
+    QSignalSpy closed(&client, &SseClient::closed);
+    client.open();
+    QVERIFY(closed.wait(Timeout));
+    QVERIFY2(gap >= gapMs / 2 && gap < gapMs + 10000,
+             qPrintable(u"the response ended %1 ms after the last event, expected %2 ms"_s.arg(gap)
+                                .arg(gapMs)));
     replay.kill();
     replay.waitForFinished(5000);
 }

@@ -191,6 +191,7 @@ void tst_SseMonitorRecord::recordThroughDialog()
     const std::optional<SseRecording> recording = SseRecording::read(m_recordingPath, &error);
     QVERIFY2(recording, qPrintable(error));
     QCOMPARE(recording->url, m_server.url(u"/recorded"_s));
+    QCOMPARE(recording->maxEventSize, MaxEventSize); // the monitor's SseSource's
     // The raw stream, byte for byte, and its clean end (the 204 opened no stream).
     QCOMPARE(recording->version, 2);
     QCOMPARE(recording->segments.size(), 1);

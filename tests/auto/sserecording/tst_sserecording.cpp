@@ -22,11 +22,15 @@ private Q_SLOTS:
     void roundTrip();
     void readableWhileWritten();
     void userInfoNotStored();
+    void headStaysReadable_data();
+    void headStaysReadable();
     void endsSplitSegments();
     void readsVersion1();
     void itemsCarryTimes();
     void itemsPerSegment_data();
     void itemsPerSegment();
+    void clientsEventLimit_data();
+    void clientsEventLimit();
     void emptyRecording();
     void badFiles_data();
     void badFiles();
@@ -120,17 +124,63 @@ void tst_SseRecording::userInfoNotStored()
     QVERIFY(bytes.contains("http://127.0.0.1:1/stream"));
 }
 
+void tst_SseRecording::headStaysReadable_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("stored"); // what the head holds
+
+    const QString longQuery = u"http://127.0.0.1:1/stream?token="_s + QString(70000, u'q');
+    const QString longPath = u"http://127.0.0.1:1/"_s + QString(70000, u'p');
+    QTest::newRow("short") << u"http://127.0.0.1:1/stream?x=1#f"_s
+                           << u"http://127.0.0.1:1/stream?x=1#f"_s;
+    QTest::newRow("long query") << longQuery << u"http://127.0.0.1:1/stream"_s;
+    QTest::newRow("long fragment")
+            << u"http://127.0.0.1:1/s#"_s + QString(70000, u'f') << u"http://127.0.0.1:1/s"_s;
+    QTest::newRow("long path") << longPath << QString();
+    // Just under and just over the limit, with the head's other keys.
+    const qsizetype overhead = QByteArray(R"({"maxEventSize":4096,"recorded":")"
+                                          "2026-12-07T05:00:00.000Z"
+                                          R"(","url":"http://127.0.0.1:1/"})")
+                                       .size();
+    const QString fits =
+            u"http://127.0.0.1:1/"_s + QString(SseRecording::MaxHeadBytes - 1 - overhead, u'a');
+    QTest::newRow("just fits") << fits << fits;
+    QTest::newRow("one byte over") << fits + u'a' << QString();
+}
+
+// The reader refuses a head of MaxHeadBytes or more: the writer never writes one, whatever the
+// URL (a long one loses its query and fragment, or is left out).
+void tst_SseRecording::headStaysReadable()
+{
+    QFETCH(QString, url);
+    QFETCH(QString, stored);
+    const QString path = m_dir.filePath(u"long.sserec"_s);
+    SseRecordingWriter writer;
+    QVERIFY(writer.open(path, QUrl(url)));
+    QVERIFY(writer.setMaxEventSize(4096));
+    QVERIFY(writer.appendBytes(1, "data: x\n\n"));
+    QVERIFY(!writer.setMaxEventSize(1)); // the head is written
+    QVERIFY(writer.close());
+    QString error;
+    const std::optional<SseRecording> r = SseRecording::read(path, &error);
+    QVERIFY2(r, qPrintable(error));
+    QCOMPARE(r->url, QUrl(stored));
+    QCOMPARE(r->maxEventSize, 4096);
+    QCOMPARE(r->segments.size(), 1);
+}
+
 // Ends cut the chunks into segments, one per response; an end without bytes before it is a
 // response that sent none.
 void tst_SseRecording::endsSplitSegments()
 {
     const QByteArray file = Head
             + "3 9\ndata: a\n\n\n4 end error\n9 end clean\n12 4\ndata\n15 2\n: \n"
-            + "20 end clean\n25 3\n\r\n\r\n";
+            + "20 end clean\n25 3\n\r\n\r\n26 end closed\n30 1\n\n\n";
     QString error;
     const std::optional<SseRecording> r = SseRecording::parse(file, &error);
     QVERIFY2(r, qPrintable(error));
-    QCOMPARE(r->segments.size(), 4);
+    QCOMPARE(r->maxEventSize, 0); // the head does not say
+    QCOMPARE(r->segments.size(), 5);
     QCOMPARE(r->segments.at(0).stream(), "data: a\n\n");
     QCOMPARE(r->segments.at(0).end, SseRecording::End::Error);
     QCOMPARE(r->segments.at(0).endMs, 4);
@@ -141,9 +191,28 @@ void tst_SseRecording::endsSplitSegments()
     QCOMPARE(r->segments.at(2).chunks.size(), 2);
     QCOMPARE(r->segments.at(2).end, SseRecording::End::Clean);
     QCOMPARE(r->segments.at(3).stream(), "\r\n\r");
-    QCOMPARE(r->segments.at(3).end, SseRecording::End::Open);
-    QCOMPARE(r->durationMs(), 25);
-    QCOMPARE(r->chunkCount(), 4);
+    QCOMPARE(r->segments.at(3).end, SseRecording::End::Closed); // the client closed it
+    QCOMPARE(r->segments.at(3).endMs, 26);
+    QCOMPARE(r->segments.at(4).stream(), "\n");
+    QCOMPARE(r->segments.at(4).end, SseRecording::End::Open);
+    QCOMPARE(r->durationMs(), 30);
+    QCOMPARE(r->chunkCount(), 5);
+
+    // The writer writes the three ends.
+    const QString path = m_dir.filePath(u"ends.sserec"_s);
+    SseRecordingWriter writer;
+    QVERIFY(writer.open(path, QUrl()));
+    QVERIFY(writer.appendEnd(1, SseRecording::End::Clean));
+    QVERIFY(writer.appendEnd(2, SseRecording::End::Error));
+    QVERIFY(writer.appendEnd(3, SseRecording::End::Closed));
+    QVERIFY(!writer.appendEnd(4, SseRecording::End::Open));
+    QVERIFY(writer.close());
+    const std::optional<SseRecording> w = SseRecording::read(path, &error);
+    QVERIFY2(w, qPrintable(error));
+    QCOMPARE(w->segments.size(), 3);
+    QCOMPARE(w->segments.at(0).end, SseRecording::End::Clean);
+    QCOMPARE(w->segments.at(1).end, SseRecording::End::Error);
+    QCOMPARE(w->segments.at(2).end, SseRecording::End::Closed);
 }
 
 // Version 1 (canonical chunks, no ends) reads as one open segment.
@@ -247,6 +316,45 @@ void tst_SseRecording::itemsPerSegment()
     QCOMPARE(gotOffsets, endOffsets);
 }
 
+void tst_SseRecording::clientsEventLimit_data()
+{
+    QTest::addColumn<QByteArray>("head");
+    QTest::addColumn<QStringList>("data"); // of the events parsed
+
+    const QByteArray big(40, 'x');
+    QTest::newRow("limit in the head")
+            << QByteArray(R"({"recorded":"2026-12-07T05:00:00.000Z","maxEventSize":32})")
+            << QStringList {u"a"_s, u"c"_s};
+    QTest::newRow("no limit in the head")
+            << QByteArray(R"({"recorded":"2026-12-07T05:00:00.000Z"})")
+            << QStringList {u"a"_s, QString::fromLatin1(big), u"b"_s, u"c"_s};
+    QTest::newRow("a limit that holds it")
+            << QByteArray(R"({"recorded":"2026-12-07T05:00:00.000Z","maxEventSize":64})")
+            << QStringList {u"a"_s, QString::fromLatin1(big), u"b"_s, u"c"_s};
+}
+
+// An event over the recording client's maxEventSize ended its response with an error
+// (EventTooLarge): the client never had it, nor what followed in that response. The parse
+// shows what the client showed.
+void tst_SseRecording::clientsEventLimit()
+{
+    QFETCH(QByteArray, head);
+    QFETCH(QStringList, data);
+    const QByteArray segment1 = "data: a\n\ndata: " + QByteArray(40, 'x') + "\n\ndata: b\n\n";
+    const QByteArray file = "SSE-RECORDING 2\n" + head + "\n0 "
+            + QByteArray::number(segment1.size()) + "\n" + segment1 + "\n1 end error\n2 9\n"
+            + "data: c\n\n\n";
+    QString error;
+    const std::optional<SseRecording> r = SseRecording::parse(file, &error);
+    QVERIFY2(r, qPrintable(error));
+    QStringList got;
+    for (const SseRecordedItem &item : parseRecordedItems(*r)) {
+        if (item.kind == SseRecordedItem::Event)
+            got.append(item.event.data());
+    }
+    QCOMPARE(got, data);
+}
+
 void tst_SseRecording::emptyRecording()
 {
     QString error;
@@ -304,10 +412,10 @@ void tst_SseRecording::badFiles_data()
     QTest::newRow("v2: chunk head garbage")
             << Head + "hello world\n"
             << u"chunk 1 (at byte 56): expected \"<milliseconds> <length>\" or \"<milliseconds> "
-               u"end clean|error\", got \"hello world\""_s;
+               u"end clean|error|closed\", got \"hello world\""_s;
     QTest::newRow("v2: unknown end")
             << Head + "0 1\na\n5 end maybe\n"
-            << u"chunk 2 (at byte 62): unknown end \"maybe\" (expected clean or error)"_s;
+            << u"chunk 2 (at byte 62): unknown end \"maybe\" (expected clean, error or closed)"_s;
     QTest::newRow("v2: end without a kind") << Head
                     + "5 end\n" << u"chunk 1 (at byte 56): expected \"<milliseconds> <length>\""_s;
     QTest::newRow("v2: end without a time") << Head + "end clean\n"
