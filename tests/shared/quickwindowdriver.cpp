@@ -63,6 +63,12 @@ bool QuickWindowDriver::clickItem(const QString &name)
     return target && target->isVisible() && XInput::click(centre(target));
 }
 
+bool QuickWindowDriver::activateByClick(const QString &name, int timeoutMs)
+{
+    return QTest::qWaitForWindowExposed(m_window, timeoutMs) && clickItem(name)
+            && QTest::qWaitForWindowActive(m_window, timeoutMs);
+}
+
 bool QuickWindowDriver::retype(const QString &name, const QString &text)
 {
     QQuickItem *field = item(name);

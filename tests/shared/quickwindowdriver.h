@@ -39,6 +39,10 @@ public:
     // view (a pooled delegate, hidden, is passed over); nullptr when there is none.
     QQuickItem *visibleRow(const QString &listName, qreal fraction) const;
     void screenshot(const QString &name);
+    // Waits until m_window is exposed, clicks the item called name (with no window manager, the
+    // window takes the keyboard when it is clicked, as a user would), and waits until the
+    // window is active; false when one of these fails within timeoutMs each.
+    bool activateByClick(const QString &name, int timeoutMs);
 
 protected:
     QQuickWindow *m_window = nullptr;

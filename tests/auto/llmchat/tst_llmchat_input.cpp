@@ -83,10 +83,7 @@ void tst_LlmChatInput::initTestCase()
     m_engine = std::make_unique<QQmlApplicationEngine>();
     m_window = loadChat(*m_engine, options, m_baseUrl);
     QVERIFY(m_window);
-    QVERIFY(QTest::qWaitForWindowExposed(m_window, Timeout));
-    // No window manager: the window takes the keyboard when it is clicked, as a user would.
-    QVERIFY(clickItem(u"promptField"_s));
-    QVERIFY(QTest::qWaitForWindowActive(m_window, Timeout));
+    QVERIFY(activateByClick(u"promptField"_s, Timeout));
 }
 
 void tst_LlmChatInput::commandLineWithoutDisplay_data()

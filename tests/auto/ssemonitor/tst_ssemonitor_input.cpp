@@ -109,10 +109,7 @@ void tst_SseMonitorInput::initTestCase()
     m_engine = std::make_unique<QQmlApplicationEngine>();
     m_window = loadMonitor(*m_engine, options);
     QVERIFY(m_window);
-    QVERIFY(QTest::qWaitForWindowExposed(m_window, Timeout));
-    // No window manager: the window takes the keyboard when it is clicked, as a user would.
-    QVERIFY(XInput::click(centre(item(u"detailPane"_s))));
-    QVERIFY(QTest::qWaitForWindowActive(m_window, Timeout));
+    QVERIFY(activateByClick(u"detailPane"_s, Timeout));
 }
 
 void tst_SseMonitorInput::commandLineWithoutDisplay()

@@ -122,9 +122,7 @@ void tst_SseMonitorKeychain::initTestCase()
     m_engine = std::make_unique<QQmlApplicationEngine>();
     m_window = loadMonitor(*m_engine, options);
     QVERIFY(m_window);
-    QVERIFY(QTest::qWaitForWindowExposed(m_window, Timeout));
-    QVERIFY(XInput::click(centre(item(u"detailPane"_s))));
-    QVERIFY(QTest::qWaitForWindowActive(m_window, Timeout));
+    QVERIFY(activateByClick(u"detailPane"_s, Timeout));
     QObject *box = find(u"rememberSecretsBox"_s);
     QCOMPARE(box->property("text").toString(), u"Remember secrets in the system keychain"_s);
     QVERIFY(box->property("enabled").toBool());

@@ -121,9 +121,7 @@ void tst_SseMonitorRecord::initTestCase()
     m_engine = std::make_unique<QQmlApplicationEngine>();
     m_window = loadMonitor(*m_engine, options);
     QVERIFY(m_window);
-    QVERIFY(QTest::qWaitForWindowExposed(m_window, Timeout));
-    QVERIFY(XInput::click(centre(item(u"detailPane"_s))));
-    QVERIFY(QTest::qWaitForWindowActive(m_window, Timeout));
+    QVERIFY(activateByClick(u"detailPane"_s, Timeout));
 }
 
 void tst_SseMonitorRecord::recordThroughDialog()
